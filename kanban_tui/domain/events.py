@@ -1,0 +1,216 @@
+"""The event log's vocabulary: every change a user can make is one event kind with a typed payload.
+
+Events are never updated or deleted. The board state is the fold of all events in
+(hlc, id) order, so two diverged copies merge by taking the union of their events.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from kanban_tui.domain.models import ClassOfService, ColumnRole, WipPolicy
+
+
+class EventKind(StrEnum):
+    """All event kinds; the value is what the `events.kind` column holds."""
+
+    SQUAD_CREATED = "squad.created"
+    SQUAD_EDITED = "squad.edited"
+    MEMBER_ADDED = "squad.member_added"
+    MEMBER_REMOVED = "squad.member_removed"
+    COLUMN_ADDED = "column.added"
+    COLUMN_EDITED = "column.edited"
+    COLUMN_MOVED = "column.moved"
+    COLUMN_REMOVED = "column.removed"
+    TAG_ADDED = "tag.added"
+    TAG_EDITED = "tag.edited"
+    CARD_CREATED = "card.created"
+    CARD_EDITED = "card.edited"
+    CARD_MOVED = "card.moved"
+    CARD_BLOCKED = "card.blocked"
+    CARD_UNBLOCKED = "card.unblocked"
+    CARD_ASSIGNED = "card.assigned"
+    CARD_UNASSIGNED = "card.unassigned"
+    CARD_TAGGED = "card.tagged"
+    CARD_UNTAGGED = "card.untagged"
+    CARD_ARCHIVED = "card.archived"
+    CARD_UNARCHIVED = "card.unarchived"
+    CARD_DELETED = "card.deleted"
+    CARD_RESTORED = "card.restored"
+    WIP_BREACHED = "wip.breached"
+    """A move took a `warn` column over its limit."""
+    WIP_OVERRIDDEN = "wip.overridden"
+    """A move took a `block` column over its limit, with the reason the user gave."""
+
+
+class Payload(BaseModel):
+    """Base for payloads: strict about unknown fields so a typo never passes silently."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SquadCreated(Payload):
+    name: str
+    mission: str
+    timezone: str
+    prefix: str
+    members: tuple[str, ...] = ()
+
+
+class SquadEdited(Payload):
+    name: str | None = None
+    mission: str | None = None
+    timezone: str | None = None
+
+
+class MemberChanged(Payload):
+    name: str
+
+
+class ColumnAdded(Payload):
+    column_id: str
+    name: str
+    role: ColumnRole
+    wip_limit: int | None = None
+    wip_policy: WipPolicy = WipPolicy.OFF
+    position: str
+
+
+class ColumnEdited(Payload):
+    column_id: str
+    name: str | None = None
+    role: ColumnRole | None = None
+    wip_limit: int | None = None
+    clear_wip_limit: bool = False
+    wip_policy: WipPolicy | None = None
+
+
+class ColumnMoved(Payload):
+    column_id: str
+    position: str
+
+
+class ColumnRemoved(Payload):
+    column_id: str
+
+
+class TagAdded(Payload):
+    tag_id: str
+    name: str
+    description: str = ""
+    colour: str
+
+
+class TagEdited(Payload):
+    tag_id: str
+    name: str | None = None
+    description: str | None = None
+    colour: str | None = None
+
+
+class CardCreated(Payload):
+    number: int
+    title: str
+    description: str = ""
+    column_id: str
+    position: str
+    assignees: tuple[str, ...] = ()
+    tag_ids: tuple[str, ...] = ()
+    class_of_service: ClassOfService = ClassOfService.STANDARD
+    due: date | None = None
+
+
+class CardEdited(Payload):
+    title: str | None = None
+    description: str | None = None
+    class_of_service: ClassOfService | None = None
+    due: date | None = None
+    clear_due: bool = False
+
+
+class CardMoved(Payload):
+    from_column_id: str
+    column_id: str
+    position: str
+
+
+class CardBlocked(Payload):
+    reason: str
+
+
+class CardAssigned(Payload):
+    name: str
+
+
+class CardTagged(Payload):
+    tag_id: str
+
+
+class NoPayload(Payload):
+    pass
+
+
+class WipException(Payload):
+    column_id: str
+    limit: int
+    count: int
+    """How many cards the column holds after the move."""
+    reason: str | None = None
+
+
+PAYLOADS: dict[EventKind, type[Payload]] = {
+    EventKind.SQUAD_CREATED: SquadCreated,
+    EventKind.SQUAD_EDITED: SquadEdited,
+    EventKind.MEMBER_ADDED: MemberChanged,
+    EventKind.MEMBER_REMOVED: MemberChanged,
+    EventKind.COLUMN_ADDED: ColumnAdded,
+    EventKind.COLUMN_EDITED: ColumnEdited,
+    EventKind.COLUMN_MOVED: ColumnMoved,
+    EventKind.COLUMN_REMOVED: ColumnRemoved,
+    EventKind.TAG_ADDED: TagAdded,
+    EventKind.TAG_EDITED: TagEdited,
+    EventKind.CARD_CREATED: CardCreated,
+    EventKind.CARD_EDITED: CardEdited,
+    EventKind.CARD_MOVED: CardMoved,
+    EventKind.CARD_BLOCKED: CardBlocked,
+    EventKind.CARD_UNBLOCKED: NoPayload,
+    EventKind.CARD_ASSIGNED: CardAssigned,
+    EventKind.CARD_UNASSIGNED: CardAssigned,
+    EventKind.CARD_TAGGED: CardTagged,
+    EventKind.CARD_UNTAGGED: CardTagged,
+    EventKind.CARD_ARCHIVED: NoPayload,
+    EventKind.CARD_UNARCHIVED: NoPayload,
+    EventKind.CARD_DELETED: NoPayload,
+    EventKind.CARD_RESTORED: NoPayload,
+    EventKind.WIP_BREACHED: WipException,
+    EventKind.WIP_OVERRIDDEN: WipException,
+}
+
+
+class Event(BaseModel):
+    """One immutable entry of the log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    """UUIDv7: globally unique and sortable by creation time."""
+    hlc: int
+    """Hybrid logical clock stamp; the log is ordered by (hlc, id)."""
+    at: datetime
+    """When the change happened (UTC); earlier than recorded_at when back-dated with --at."""
+    recorded_at: datetime
+    """Wall-clock time (UTC) when the event was written."""
+    actor: str
+    squad_id: str | None
+    card_uid: str | None
+    kind: EventKind
+    payload: dict[str, Any]
+
+
+def payload_json(payload: Payload) -> dict[str, Any]:
+    """A payload as plain JSON data, leaving out fields that were not set."""
+    return payload.model_dump(mode="json", exclude_defaults=True)

@@ -1,0 +1,101 @@
+"""Rows <-> domain models, in one place: widgets and commands never see a row."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from kanban_tui.domain.events import Event
+from kanban_tui.domain.models import Card, Column, Squad, Transition, ValueTag
+
+Row = dict[str, Any]
+
+
+def to_db_time(moment: datetime) -> str:
+    """A fixed-width UTC ISO-8601 string, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db_time(text: str) -> datetime:
+    """The inverse of `to_db_time`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def squad_from_row(row: Row) -> Squad:
+    return Squad(
+        id=row["id"],
+        name=row["name"],
+        mission=row["mission"],
+        timezone=row["timezone"],
+        prefix=row["prefix"],
+        members=tuple(json.loads(row["members"])),
+        created_at=from_db_time(row["created_at"]),
+    )
+
+
+def column_from_row(row: Row) -> Column:
+    return Column.model_validate(row)
+
+
+def tag_from_row(row: Row) -> ValueTag:
+    return ValueTag.model_validate(row)
+
+
+def card_from_row(row: Row) -> Card:
+    return Card(
+        uid=row["uid"],
+        key=row["key"],
+        squad_id=row["squad_id"],
+        column_id=row["column_id"],
+        position=row["position"],
+        title=row["title"],
+        description=row["description"],
+        assignees=tuple(json.loads(row["assignees"])),
+        tag_ids=tuple(json.loads(row["tag_ids"])),
+        class_of_service=row["class_of_service"],
+        due=date.fromisoformat(row["due"]) if row["due"] else None,
+        blocked=bool(row["blocked"]),
+        blocked_reason=row["blocked_reason"],
+        archived=bool(row["archived"]),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+    )
+
+
+def transition_from_row(row: Row) -> Transition:
+    return Transition(
+        card_uid=row["card_uid"],
+        column_id=row["column_id"],
+        entered_at=from_db_time(row["entered_at"]),
+        exited_at=from_db_time(row["exited_at"]) if row["exited_at"] else None,
+        actor=row["actor"],
+    )
+
+
+def event_from_row(row: Row) -> Event:
+    return Event(
+        id=row["id"],
+        hlc=row["hlc"],
+        at=from_db_time(row["at"]),
+        recorded_at=from_db_time(row["recorded_at"]),
+        actor=row["actor"],
+        squad_id=row["squad_id"],
+        card_uid=row["card_uid"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+    )
+
+
+def event_to_row(event: Event) -> Row:
+    return {
+        "id": event.id,
+        "hlc": event.hlc,
+        "at": to_db_time(event.at),
+        "recorded_at": to_db_time(event.recorded_at),
+        "actor": event.actor,
+        "squad_id": event.squad_id,
+        "card_uid": event.card_uid,
+        "kind": str(event.kind),
+        "payload": json.dumps(event.payload, separators=(",", ":"), sort_keys=True),
+    }

@@ -1,0 +1,354 @@
+"""The fold from events to the projection tables, shared by incremental writes and rebuilds.
+
+Events are applied in (hlc, id) order, so the last writer wins per field. The fold never refuses an
+event: rules are checked when a change is made, and a history merged from diverged copies must still
+fold to one deterministic state (a card number taken twice is renumbered, a column that still holds
+cards is not removed, events about unknown cards change nothing).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from kanban_tui.domain.events import EventKind
+from kanban_tui.storage.connection import Connection
+
+
+class EventRecord(NamedTuple):
+    """An event as the fold needs it: times as stored text, payload as parsed JSON."""
+
+    id: str
+    hlc: int
+    at: str
+    actor: str
+    squad_id: str | None
+    card_uid: str | None
+    kind: str
+    payload: dict[str, Any]
+
+
+Handler = Callable[[Connection, EventRecord], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def _handles(kind: EventKind) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[kind.value] = handler
+        return handler
+
+    return register
+
+
+def project(conn: Connection, event: EventRecord) -> None:
+    """Apply one event to the projections (the caller holds the write transaction)."""
+    handler = _HANDLERS.get(event.kind)
+    if handler is not None:  # kinds from a newer squadboard are kept in the log, not folded
+        handler(conn, event)
+
+
+def _update(conn: Connection, table: str, key: str, key_value: Any, fields: dict[str, Any]) -> None:
+    if fields:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE {key} = ?", [*fields.values(), key_value]
+        )
+
+
+def _unique_name(conn: Connection, name: str, squad_id: str) -> str:
+    taken = {
+        row[0].casefold()
+        for row in conn.execute("SELECT name FROM squads WHERE id != ?", [squad_id])
+    }
+    candidate, suffix = name, 2
+    while candidate.casefold() in taken:
+        candidate, suffix = f"{name} ({suffix})", suffix + 1
+    return candidate
+
+
+@_handles(EventKind.SQUAD_CREATED)
+def _squad_created(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    prefix, suffix = p["prefix"], 2
+    while conn.execute("SELECT 1 FROM squads WHERE prefix = ?", [prefix]).fetchone():
+        prefix, suffix = f"{p['prefix']}{suffix}", suffix + 1
+    conn.execute(
+        "INSERT INTO squads (id, name, mission, timezone, prefix, members, next_number, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+        [
+            e.squad_id,
+            _unique_name(conn, p["name"], str(e.squad_id)),
+            p.get("mission", ""),
+            p.get("timezone", "UTC"),
+            prefix,
+            json.dumps(p.get("members", [])),
+            e.at,
+        ],
+    )
+
+
+@_handles(EventKind.SQUAD_EDITED)
+def _squad_edited(conn: Connection, e: EventRecord) -> None:
+    fields: dict[str, Any] = {k: e.payload[k] for k in ("mission", "timezone") if k in e.payload}
+    if "name" in e.payload:
+        fields["name"] = _unique_name(conn, e.payload["name"], str(e.squad_id))
+    _update(conn, "squads", "id", e.squad_id, fields)
+
+
+def _edit_json_list(
+    conn: Connection, table: str, key: str, key_value: Any, column: str, item: str, add: bool
+) -> bool:
+    row = conn.execute(f"SELECT {column} FROM {table} WHERE {key} = ?", [key_value]).fetchone()
+    if row is None:
+        return False
+    items: list[str] = json.loads(row[0])
+    if add and item not in items:
+        items.append(item)
+    elif not add and item in items:
+        items.remove(item)
+    else:
+        return False
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [json.dumps(items), key_value])
+    return True
+
+
+@_handles(EventKind.MEMBER_ADDED)
+def _member_added(conn: Connection, e: EventRecord) -> None:
+    _edit_json_list(conn, "squads", "id", e.squad_id, "members", e.payload["name"], add=True)
+
+
+@_handles(EventKind.MEMBER_REMOVED)
+def _member_removed(conn: Connection, e: EventRecord) -> None:
+    _edit_json_list(conn, "squads", "id", e.squad_id, "members", e.payload["name"], add=False)
+
+
+@_handles(EventKind.COLUMN_ADDED)
+def _column_added(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO columns (id, squad_id, name, role, wip_limit, wip_policy, position,"
+        " removed) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        [
+            p["column_id"],
+            e.squad_id,
+            p["name"],
+            p["role"],
+            p.get("wip_limit"),
+            p.get("wip_policy", "off"),
+            p["position"],
+        ],
+    )
+
+
+@_handles(EventKind.COLUMN_EDITED)
+def _column_edited(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    fields: dict[str, Any] = {k: p[k] for k in ("name", "role", "wip_limit", "wip_policy") if k in p}
+    if p.get("clear_wip_limit"):
+        fields["wip_limit"] = None
+    _update(conn, "columns", "id", p["column_id"], fields)
+
+
+@_handles(EventKind.COLUMN_MOVED)
+def _column_moved(conn: Connection, e: EventRecord) -> None:
+    _update(conn, "columns", "id", e.payload["column_id"], {"position": e.payload["position"]})
+
+
+@_handles(EventKind.COLUMN_REMOVED)
+def _column_removed(conn: Connection, e: EventRecord) -> None:
+    column_id = e.payload["column_id"]
+    holds_cards = conn.execute(
+        "SELECT 1 FROM cards WHERE column_id = ? AND deleted = 0 LIMIT 1", [column_id]
+    ).fetchone()
+    if not holds_cards:
+        _update(conn, "columns", "id", column_id, {"removed": 1})
+
+
+@_handles(EventKind.TAG_ADDED)
+def _tag_added(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO tags (id, squad_id, name, description, colour)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [p["tag_id"], e.squad_id, p["name"], p.get("description", ""), p["colour"]],
+    )
+
+
+@_handles(EventKind.TAG_EDITED)
+def _tag_edited(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    fields: dict[str, Any] = {k: p[k] for k in ("name", "description", "colour") if k in p}
+    _update(conn, "tags", "id", p["tag_id"], fields)
+
+
+def _enter_column(conn: Connection, e: EventRecord, column_id: str) -> None:
+    conn.execute(
+        "INSERT INTO card_transitions (card_uid, column_id, entered_at, actor, event_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [e.card_uid, column_id, e.at, e.actor, e.id],
+    )
+
+
+@_handles(EventKind.CARD_CREATED)
+def _card_created(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    squad = conn.execute(
+        "SELECT prefix, next_number FROM squads WHERE id = ?", [e.squad_id]
+    ).fetchone()
+    if squad is None:
+        return
+    prefix, next_number = squad
+    number = int(p["number"])
+    if conn.execute("SELECT 1 FROM cards WHERE key = ?", [f"{prefix}-{number}"]).fetchone():
+        number = next_number  # the same number was taken in a diverged copy: renumber the later one
+    conn.execute(
+        "UPDATE squads SET next_number = ? WHERE id = ?", [max(next_number, number + 1), e.squad_id]
+    )
+    conn.execute(
+        "INSERT INTO cards (uid, key, squad_id, column_id, position, title, description,"
+        " assignees, tag_ids, class_of_service, due, blocked, blocked_reason, archived, deleted,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, ?, ?)",
+        [
+            e.card_uid,
+            f"{prefix}-{number}",
+            e.squad_id,
+            p["column_id"],
+            p["position"],
+            p["title"],
+            p.get("description", ""),
+            json.dumps(p.get("assignees", [])),
+            json.dumps(p.get("tag_ids", [])),
+            p.get("class_of_service", "standard"),
+            p.get("due"),
+            e.at,
+            e.at,
+        ],
+    )
+    _enter_column(conn, e, p["column_id"])
+
+
+def _touch(conn: Connection, e: EventRecord, fields: dict[str, Any]) -> bool:
+    """Update a card's fields and its updated_at; False if the card is unknown."""
+    fields = {**fields, "updated_at": e.at}
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    cursor = conn.execute(
+        f"UPDATE cards SET {assignments} WHERE uid = ?", [*fields.values(), e.card_uid]
+    )
+    return cursor.rowcount > 0
+
+
+@_handles(EventKind.CARD_EDITED)
+def _card_edited(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    fields: dict[str, Any] = {k: p[k] for k in ("title", "description", "class_of_service", "due") if k in p}
+    if p.get("clear_due"):
+        fields["due"] = None
+    _touch(conn, e, fields)
+
+
+@_handles(EventKind.CARD_MOVED)
+def _card_moved(conn: Connection, e: EventRecord) -> None:
+    row = conn.execute("SELECT column_id FROM cards WHERE uid = ?", [e.card_uid]).fetchone()
+    if row is None:
+        return
+    column_id = e.payload["column_id"]
+    _touch(conn, e, {"column_id": column_id, "position": e.payload["position"]})
+    if row[0] != column_id:
+        conn.execute(
+            "UPDATE card_transitions SET exited_at = ? WHERE card_uid = ? AND exited_at IS NULL",
+            [e.at, e.card_uid],
+        )
+        _enter_column(conn, e, column_id)
+
+
+@_handles(EventKind.CARD_BLOCKED)
+def _card_blocked(conn: Connection, e: EventRecord) -> None:
+    reason = e.payload["reason"]
+    row = conn.execute("SELECT blocked FROM cards WHERE uid = ?", [e.card_uid]).fetchone()
+    if row is None:
+        return
+    _touch(conn, e, {"blocked": 1, "blocked_reason": reason})
+    if row[0]:  # blocked again while blocked (merged histories): the open block gets the reason
+        conn.execute(
+            "UPDATE card_blocks SET reason = ? WHERE card_uid = ? AND unblocked_at IS NULL",
+            [reason, e.card_uid],
+        )
+    else:
+        conn.execute(
+            "INSERT INTO card_blocks (card_uid, reason, blocked_at, blocked_by)"
+            " VALUES (?, ?, ?, ?)",
+            [e.card_uid, reason, e.at, e.actor],
+        )
+
+
+@_handles(EventKind.CARD_UNBLOCKED)
+def _card_unblocked(conn: Connection, e: EventRecord) -> None:
+    if _touch(conn, e, {"blocked": 0, "blocked_reason": None}):
+        conn.execute(
+            "UPDATE card_blocks SET unblocked_at = ?, unblocked_by = ?"
+            " WHERE card_uid = ? AND unblocked_at IS NULL",
+            [e.at, e.actor, e.card_uid],
+        )
+
+
+def _card_list_handler(column: str, field: str, add: bool) -> Handler:
+    def handler(conn: Connection, e: EventRecord) -> None:
+        if _edit_json_list(conn, "cards", "uid", e.card_uid, column, e.payload[field], add):
+            _touch(conn, e, {})
+
+    return handler
+
+
+_HANDLERS[EventKind.CARD_ASSIGNED] = _card_list_handler("assignees", "name", add=True)
+_HANDLERS[EventKind.CARD_UNASSIGNED] = _card_list_handler("assignees", "name", add=False)
+_HANDLERS[EventKind.CARD_TAGGED] = _card_list_handler("tag_ids", "tag_id", add=True)
+_HANDLERS[EventKind.CARD_UNTAGGED] = _card_list_handler("tag_ids", "tag_id", add=False)
+
+
+def _card_flag_handler(flag: str, value: int) -> Handler:
+    def handler(conn: Connection, e: EventRecord) -> None:
+        _touch(conn, e, {flag: value})
+
+    return handler
+
+
+_HANDLERS[EventKind.CARD_ARCHIVED] = _card_flag_handler("archived", 1)
+_HANDLERS[EventKind.CARD_UNARCHIVED] = _card_flag_handler("archived", 0)
+_HANDLERS[EventKind.CARD_DELETED] = _card_flag_handler("deleted", 1)
+_HANDLERS[EventKind.CARD_RESTORED] = _card_flag_handler("deleted", 0)
+
+
+def _wip_exception(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO wip_exceptions (event_id, squad_id, column_id, card_uid, kind,"
+        " wip_limit, count, reason, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            e.id,
+            e.squad_id,
+            p["column_id"],
+            e.card_uid,
+            e.kind,
+            p["limit"],
+            p["count"],
+            p.get("reason"),
+            e.at,
+            e.actor,
+        ],
+    )
+
+
+_HANDLERS[EventKind.WIP_BREACHED] = _wip_exception
+_HANDLERS[EventKind.WIP_OVERRIDDEN] = _wip_exception
+
+
+def rebuild(conn: Connection, tables: Iterable[str], events: Iterable[EventRecord]) -> int:
+    """Empty the projection `tables` and fold `events` (already in (hlc, id) order) into them."""
+    for table in tables:
+        conn.execute(f"DELETE FROM {table}")
+    count = 0
+    for event in events:
+        project(conn, event)
+        count += 1
+    return count

@@ -1,0 +1,271 @@
+"""Read queries over the projections, shared by the Store's read API and its write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kanban_tui.domain.errors import InvalidInput, NotFound
+from kanban_tui.domain.events import Event
+from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, ValueTag
+from kanban_tui.storage.connection import Connection
+from kanban_tui.storage.convert import (
+    Row,
+    card_from_row,
+    column_from_row,
+    event_from_row,
+    from_db_time,
+    squad_from_row,
+    tag_from_row,
+    to_db_time,
+    transition_from_row,
+)
+
+
+def rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """Run a query and return its rows as dicts."""
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def squads(conn: Connection) -> list[Squad]:
+    return [squad_from_row(r) for r in rows(conn, "SELECT * FROM squads ORDER BY name")]
+
+
+def resolve_squad(conn: Connection, name: str | None) -> Squad:
+    """The squad called `name`, or the only squad in the file when no name is given."""
+    known = squads(conn)
+    if name is not None:
+        wanted = name.strip().casefold()
+        for squad in known:
+            if squad.name.casefold() == wanted:
+                return squad
+        names = ", ".join(s.name for s in known) or "none yet"
+        raise NotFound(f"no squad named '{name}' (squads: {names})")
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise NotFound("the board file has no squads yet; add one with `squadboard squad add`")
+    raise InvalidInput(
+        f"the file has {len(known)} squads ({', '.join(s.name for s in known)}); "
+        "choose one with --squad"
+    )
+
+
+def squad_by_id(conn: Connection, squad_id: str) -> Squad:
+    found = rows(conn, "SELECT * FROM squads WHERE id = ?", [squad_id])
+    if not found:
+        raise NotFound(f"no squad with id {squad_id}")
+    return squad_from_row(found[0])
+
+
+def columns(conn: Connection, squad_id: str) -> list[Column]:
+    return [
+        column_from_row(r)
+        for r in rows(
+            conn,
+            "SELECT id, squad_id, name, role, wip_limit, wip_policy, position FROM columns"
+            " WHERE squad_id = ? AND removed = 0 ORDER BY position, id",
+            [squad_id],
+        )
+    ]
+
+
+def column_named(conn: Connection, squad: Squad, name: str) -> Column:
+    wanted = name.strip().casefold()
+    known = columns(conn, squad.id)
+    for column in known:
+        if column.name.casefold() == wanted:
+            return column
+    names = ", ".join(c.name for c in known)
+    raise NotFound(f"no column named '{name}' in {squad.name} (columns: {names})")
+
+
+def tags(conn: Connection, squad_id: str) -> list[ValueTag]:
+    return [
+        tag_from_row(r)
+        for r in rows(conn, "SELECT * FROM tags WHERE squad_id = ? ORDER BY name", [squad_id])
+    ]
+
+
+def tags_named(conn: Connection, squad: Squad, names: Sequence[str]) -> list[ValueTag]:
+    known = {t.name.casefold(): t for t in tags(conn, squad.id)}
+    found = []
+    for name in names:
+        tag = known.get(name.strip().casefold())
+        if tag is None:
+            listed = ", ".join(t.name for t in known.values()) or "none yet"
+            raise NotFound(
+                f"no value tag named '{name}' in {squad.name} (tags: {listed}); "
+                "add it with `squadboard tag add`"
+            )
+        found.append(tag)
+    return found
+
+
+_CARD_ORDER = "ORDER BY c.position, c.uid"
+
+
+def card(conn: Connection, key: str) -> Card:
+    """The card with this key (case-insensitive), unless it was deleted."""
+    found = rows(conn, "SELECT * FROM cards WHERE key = ? AND deleted = 0", [key.strip().upper()])
+    if not found:
+        raise NotFound(f"no card {key.strip()!r} in this board file")
+    return card_from_row(found[0])
+
+
+def deleted_card(conn: Connection, key: str) -> Card:
+    found = rows(conn, "SELECT * FROM cards WHERE key = ? AND deleted = 1", [key.strip().upper()])
+    if not found:
+        raise NotFound(f"no deleted card {key.strip()!r} in this board file")
+    return card_from_row(found[0])
+
+
+@dataclass(frozen=True)
+class CardFilter:
+    """What `card list` (and the board's filter) narrows cards by; unset fields match all."""
+
+    column_id: str | None = None
+    tag_id: str | None = None
+    assignee: str | None = None
+    blocked: bool | None = None
+    text: str | None = None
+    include_archived: bool = False
+
+
+def cards(conn: Connection, squad_id: str, where: CardFilter = CardFilter()) -> list[Card]:
+    """Cards of a squad in board order (column order, then position within the column)."""
+    clauses = ["c.squad_id = ?", "c.deleted = 0"]
+    params: list[Any] = [squad_id]
+    if where.column_id is not None:
+        clauses.append("c.column_id = ?")
+        params.append(where.column_id)
+    if where.tag_id is not None:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(c.tag_ids) WHERE value = ?)")
+        params.append(where.tag_id)
+    if where.assignee is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM json_each(c.assignees) WHERE lower(value) = lower(?))"
+        )
+        params.append(where.assignee)
+    if where.blocked is not None:
+        clauses.append("c.blocked = ?")
+        params.append(int(where.blocked))
+    if where.text:
+        clauses.append("(instr(lower(c.title), ?) > 0 OR instr(lower(c.description), ?) > 0)")
+        params += [where.text.casefold()] * 2
+    if not where.include_archived:
+        clauses.append("c.archived = 0")
+    sql = (
+        "SELECT c.* FROM cards c JOIN columns col ON col.id = c.column_id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY col.position, col.id, c.position, c.uid"
+    )
+    return [card_from_row(r) for r in rows(conn, sql, params)]
+
+
+def board(conn: Connection, squad: Squad, *, include_archived: bool = False) -> Board:
+    return Board(
+        squad=squad,
+        columns=tuple(columns(conn, squad.id)),
+        tags=tuple(tags(conn, squad.id)),
+        cards=tuple(cards(conn, squad.id, CardFilter(include_archived=include_archived))),
+    )
+
+
+def column_cards(conn: Connection, column_id: str) -> list[Card]:
+    return [
+        card_from_row(r)
+        for r in rows(
+            conn,
+            f"SELECT * FROM cards c WHERE column_id = ? AND deleted = 0 {_CARD_ORDER}",
+            [column_id],
+        )
+    ]
+
+
+def occupants(conn: Connection, column_id: str, excluding_uid: str | None = None) -> list[str]:
+    """Keys of the cards that count toward a column's WIP (not archived, not deleted)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT key FROM cards WHERE column_id = ? AND archived = 0 AND deleted = 0"
+            " AND uid != ? ORDER BY position, uid",
+            [column_id, excluding_uid or ""],
+        )
+    ]
+
+
+def last_change_at(conn: Connection, card_uid: str) -> datetime | None:
+    """When the card's most recent event happened (its effective time)."""
+    row = conn.execute("SELECT max(at) FROM events WHERE card_uid = ?", [card_uid]).fetchone()
+    return from_db_time(row[0]) if row and row[0] else None
+
+
+def transitions(conn: Connection, card_uid: str) -> list[Transition]:
+    return [
+        transition_from_row(r)
+        for r in rows(
+            conn, "SELECT * FROM card_transitions WHERE card_uid = ? ORDER BY id", [card_uid]
+        )
+    ]
+
+
+def last_hlc(conn: Connection) -> int:
+    row = conn.execute("SELECT max(hlc) FROM events").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What `log` narrows the history by."""
+
+    squad_id: str | None = None
+    card_uid: str | None = None
+    actor: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    kinds: tuple[str, ...] = ()
+    limit: int | None = None
+    """Keep only the newest `limit` events (they are still returned oldest first)."""
+
+
+def events(conn: Connection, where: EventFilter = EventFilter()) -> list[Event]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("squad_id", where.squad_id),
+        ("card_uid", where.card_uid),
+        ("actor", where.actor),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if where.since is not None:
+        clauses.append("at >= ?")
+        params.append(to_db_time(where.since))
+    if where.until is not None:
+        clauses.append("at < ?")
+        params.append(to_db_time(where.until))
+    if where.kinds:
+        clauses.append(f"kind IN ({', '.join('?' for _ in where.kinds)})")
+        params += where.kinds
+    sql = "SELECT * FROM events"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY hlc DESC, id DESC"
+    if where.limit is not None:
+        sql += f" LIMIT {int(where.limit)}"
+    return [event_from_row(r) for r in reversed(rows(conn, sql, params))]
+
+
+def card_keys(conn: Connection, uids: Sequence[str]) -> dict[str, str]:
+    """Map card uids to their current keys (deleted cards included)."""
+    if not uids:
+        return {}
+    placeholders = ", ".join("?" for _ in uids)
+    return dict(
+        conn.execute(f"SELECT uid, key FROM cards WHERE uid IN ({placeholders})", list(uids))
+    )

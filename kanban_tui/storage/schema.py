@@ -1,0 +1,222 @@
+"""The board file's schema: declarative migrations, the file's identity, and checks on open.
+
+`PRAGMA application_id` marks a squadboard file and `PRAGMA user_version` holds the schema
+version (the number of migrations applied), so a foreign file or one written by a newer
+squadboard is refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from kanban_tui.storage.connection import (
+    APPLICATION_ID,
+    BoardFileError,
+    Connection,
+    DatabaseError,
+    in_immediate_transaction,
+)
+
+migrations = Migrations("squadboard")
+
+PROJECTION_TABLES = (
+    "squads",
+    "columns",
+    "tags",
+    "cards",
+    "card_transitions",
+    "card_blocks",
+    "wip_exceptions",
+)
+"""Tables derived from the event log; `rebuild` empties and refills exactly these."""
+
+
+@migrations()
+def m001_event_log_and_projections(db: Database) -> None:
+    """The append-only event log and the current-state projections."""
+    db.table("events").create(
+        {
+            "id": str,
+            "hlc": int,
+            "at": str,
+            "recorded_at": str,
+            "actor": str,
+            "squad_id": str,
+            "card_uid": str,
+            "kind": str,
+            "payload": str,
+        },
+        pk="id",
+        not_null={"hlc", "at", "recorded_at", "actor", "kind", "payload"},
+    )
+    db.table("events").create_index(["hlc", "id"])
+    db.table("events").create_index(["card_uid", "hlc"])
+    db.table("events").create_index(["squad_id", "hlc"])
+    db.table("squads").create(
+        {
+            "id": str,
+            "name": str,
+            "mission": str,
+            "timezone": str,
+            "prefix": str,
+            "members": str,
+            "next_number": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"name", "mission", "timezone", "prefix", "members", "next_number"},
+    )
+    db.table("columns").create(
+        {
+            "id": str,
+            "squad_id": str,
+            "name": str,
+            "role": str,
+            "wip_limit": int,
+            "wip_policy": str,
+            "position": str,
+            "removed": int,
+        },
+        pk="id",
+        not_null={"squad_id", "name", "role", "wip_policy", "position", "removed"},
+        defaults={"removed": 0},
+    )
+    db.table("columns").create_index(["squad_id", "position"])
+    db.table("tags").create(
+        {"id": str, "squad_id": str, "name": str, "description": str, "colour": str},
+        pk="id",
+        not_null={"squad_id", "name", "description", "colour"},
+    )
+    db.table("cards").create(
+        {
+            "uid": str,
+            "key": str,
+            "squad_id": str,
+            "column_id": str,
+            "position": str,
+            "title": str,
+            "description": str,
+            "assignees": str,
+            "tag_ids": str,
+            "class_of_service": str,
+            "due": str,
+            "blocked": int,
+            "blocked_reason": str,
+            "archived": int,
+            "deleted": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="uid",
+        not_null={
+            "key",
+            "squad_id",
+            "column_id",
+            "position",
+            "title",
+            "blocked",
+            "archived",
+            "deleted",
+        },
+    )
+    db.table("cards").create_index(["key"], unique=True)
+    db.table("cards").create_index(["column_id", "position", "uid"])
+    db.table("cards").create_index(["squad_id"])
+    db.table("card_transitions").create(
+        {
+            "id": int,
+            "card_uid": str,
+            "column_id": str,
+            "entered_at": str,
+            "exited_at": str,
+            "actor": str,
+            "event_id": str,
+        },
+        pk="id",
+        not_null={"card_uid", "column_id", "entered_at", "actor", "event_id"},
+    )
+    db.table("card_transitions").create_index(["card_uid", "id"])
+    db.table("card_transitions").create_index(["column_id"])
+    db.table("card_blocks").create(
+        {
+            "id": int,
+            "card_uid": str,
+            "reason": str,
+            "blocked_at": str,
+            "blocked_by": str,
+            "unblocked_at": str,
+            "unblocked_by": str,
+        },
+        pk="id",
+        not_null={"card_uid", "reason", "blocked_at", "blocked_by"},
+    )
+    db.table("card_blocks").create_index(["card_uid"])
+    db.table("wip_exceptions").create(
+        {
+            "event_id": str,
+            "squad_id": str,
+            "column_id": str,
+            "card_uid": str,
+            "kind": str,
+            "wip_limit": int,
+            "count": int,
+            "reason": str,
+            "at": str,
+            "actor": str,
+        },
+        pk="event_id",
+    )
+    db.table("wip_exceptions").create_index(["squad_id", "at"])
+
+
+SCHEMA_VERSION = 1
+"""The number of migrations above; stored in `PRAGMA user_version` (a test keeps them in step)."""
+
+
+def _pragma(conn: Connection, name: str) -> int:
+    return int(conn.execute(f"PRAGMA {name}").fetchone()[0])
+
+
+def check_identity(conn: Connection, path: Path) -> bool:
+    """Check that `path` is a squadboard file this version can open, without writing to it.
+
+    Returns:
+        True if the file is empty and still needs its schema.
+
+    Raises:
+        BoardFileError: for a non-SQLite file, a foreign SQLite file, or a newer schema.
+    """
+    try:
+        application_id = _pragma(conn, "application_id")
+        user_version = _pragma(conn, "user_version")
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    except DatabaseError as error:
+        raise BoardFileError(f"{path} is not a squadboard board file ({error})") from None
+    if application_id == 0 and not has_tables:
+        return True
+    if application_id != APPLICATION_ID:
+        raise BoardFileError(
+            f"{path} is a SQLite file but not a squadboard board; nothing was changed"
+        )
+    if user_version > SCHEMA_VERSION:
+        raise BoardFileError(
+            f"{path} was written by a newer squadboard (schema {user_version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade squadboard to open it"
+        )
+    return user_version < SCHEMA_VERSION
+
+
+def migrate(conn: Connection, path: Path) -> None:
+    """Bring the file's schema up to date, under the write lock so concurrent openers agree."""
+
+    def apply() -> None:
+        if not check_identity(conn, path):
+            return  # another process migrated while we waited for the lock
+        migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    in_immediate_transaction(conn, apply)

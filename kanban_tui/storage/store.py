@@ -1,0 +1,1056 @@
+"""The Store: one object per board file; every change is one `BEGIN IMMEDIATE` transaction that
+checks the board's rules, appends events and updates the projections together."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kanban_tui.domain import rules
+from kanban_tui.domain.clock import Clock, next_hlc, system_clock, to_millis, uuid7
+from kanban_tui.domain.errors import InvalidInput, NotFound, Refused
+from kanban_tui.domain.events import (
+    CardAssigned,
+    CardBlocked,
+    CardCreated,
+    CardEdited,
+    CardMoved,
+    CardTagged,
+    ColumnAdded,
+    ColumnEdited,
+    ColumnMoved,
+    ColumnRemoved,
+    Event,
+    EventKind,
+    MemberChanged,
+    NoPayload,
+    Payload,
+    SquadCreated,
+    SquadEdited,
+    TagAdded,
+    TagEdited,
+    WipException,
+    payload_json,
+)
+from kanban_tui.domain.models import (
+    Board,
+    Card,
+    ClassOfService,
+    Column,
+    ColumnRole,
+    Squad,
+    Transition,
+    ValueTag,
+    WipPolicy,
+)
+from kanban_tui.domain.ordering import key_between, key_for_slot
+from kanban_tui.domain.text import (
+    NAMED_COLOURS,
+    clean_colour,
+    clean_description,
+    clean_name,
+    clean_prefix,
+    clean_reason,
+    clean_sentence,
+    clean_title,
+    prefix_from_name,
+)
+from kanban_tui.storage import queries
+from kanban_tui.storage.connection import (
+    BoardFileError,
+    Connection,
+    configure,
+    connect,
+    in_immediate_transaction,
+    in_read_transaction,
+)
+from kanban_tui.storage.convert import event_to_row
+from kanban_tui.storage.projector import EventRecord, project, rebuild
+from kanban_tui.storage.queries import CardFilter, EventFilter
+from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
+
+T = TypeVar("T")
+
+UNSET: Any = object()
+"""Marks an optional argument the caller did not give (distinct from None, which clears)."""
+
+
+@dataclass(frozen=True)
+class CardChange:
+    """The outcome of a change to one card."""
+
+    card: Card
+    events: tuple[Event, ...]
+    wip: rules.WipOutcome = rules.WipOutcome.WITHIN_LIMIT
+    column: Column | None = None
+    """The column the card entered, when the change put it somewhere new."""
+
+
+class _Writer:
+    """Appends events inside one open write transaction and folds each into the projections."""
+
+    def __init__(self, conn: Connection, actor: str, now: datetime, at: datetime | None) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.now = now
+        if at is not None:
+            rules.check_effective_time(at, now, None)
+        self.at = at or now
+        self.backdated = at is not None
+        self._hlc = queries.last_hlc(conn)
+        self.events: list[Event] = []
+
+    def new_id(self) -> str:
+        return uuid7(to_millis(self.now), os.urandom(10))
+
+    def append(
+        self,
+        kind: EventKind,
+        payload: Payload,
+        *,
+        squad_id: str,
+        card_uid: str | None = None,
+        event_id: str | None = None,
+    ) -> Event:
+        self._hlc = next_hlc(self._hlc, self.now)
+        event = Event(
+            id=event_id or self.new_id(),
+            hlc=self._hlc,
+            at=self.at,
+            recorded_at=self.now,
+            actor=self.actor,
+            squad_id=squad_id,
+            card_uid=card_uid,
+            kind=kind,
+            payload=payload_json(payload),
+        )
+        row = event_to_row(event)
+        self.conn.execute(
+            "INSERT INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid, kind,"
+            " payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid, :kind,"
+            " :payload)",
+            row,
+        )
+        project(
+            self.conn,
+            EventRecord(
+                event.id,
+                event.hlc,
+                row["at"],
+                event.actor,
+                squad_id,
+                card_uid,
+                event.kind.value,
+                event.payload,
+            ),
+        )
+        self.events.append(event)
+        return event
+
+    def check_card_time(self, card: Card) -> None:
+        """A back-dated change may not come before the card's last recorded change."""
+        if self.backdated:
+            rules.check_effective_time(
+                self.at, self.now, queries.last_change_at(self.conn, card.uid)
+            )
+
+    def admit(
+        self, card: Card | None, column: Column, override_reason: str | None
+    ) -> rules.WipOutcome:
+        """Check the column's WIP limit for one more card; record a breach or override event."""
+        if not column.limits_wip:
+            return rules.WipOutcome.WITHIN_LIMIT
+        reason = clean_reason(override_reason, "override reason") if override_reason else None
+        occupants = queries.occupants(self.conn, column.id, card.uid if card else None)
+        return rules.decide_wip(column, occupants, reason)
+
+    def record_wip(
+        self, outcome: rules.WipOutcome, card: Card, column: Column, override_reason: str | None
+    ) -> None:
+        if outcome is rules.WipOutcome.WITHIN_LIMIT or column.wip_limit is None:
+            return
+        count = len(queries.occupants(self.conn, column.id))
+        if outcome is rules.WipOutcome.BREACH:
+            kind, reason = EventKind.WIP_BREACHED, None
+        else:
+            kind, reason = EventKind.WIP_OVERRIDDEN, clean_reason(override_reason or "", "reason")
+        self.append(
+            kind,
+            WipException(column_id=column.id, limit=column.wip_limit, count=count, reason=reason),
+            squad_id=card.squad_id,
+            card_uid=card.uid,
+        )
+
+    def position_in(
+        self,
+        column_id: str,
+        card_uid: str | None,
+        *,
+        top: bool = False,
+        before: str | None = None,
+        after: str | None = None,
+    ) -> str:
+        """An ordering key for a card placed in a column: last by default."""
+        others = "column_id = ? AND deleted = 0 AND uid != ?"
+        params = [column_id, card_uid or ""]
+        if before or after:
+            neighbour = queries.card(self.conn, before or after or "")
+            if neighbour.column_id != column_id or neighbour.uid == card_uid:
+                raise InvalidInput(f"{neighbour.key} is not another card in the target column")
+            if before:
+                lower = self.conn.execute(
+                    f"SELECT max(position) FROM cards WHERE {others} AND position < ?",
+                    [*params, neighbour.position],
+                ).fetchone()[0]
+                return key_between(lower, neighbour.position)
+            upper = self.conn.execute(
+                f"SELECT min(position) FROM cards WHERE {others} AND position > ?",
+                [*params, neighbour.position],
+            ).fetchone()[0]
+            return key_between(neighbour.position, upper)
+        edge = "min" if top else "max"
+        current = self.conn.execute(
+            f"SELECT {edge}(position) FROM cards WHERE {others}", params
+        ).fetchone()[0]
+        if current is None:
+            return key_between(None, None)
+        return key_between(None, current) if top else key_between(current, None)
+
+
+class Store:
+    """A squadboard board file.
+
+    Connections are per thread (SQLite connections must not be shared), opened on first use.
+    Every write method is one transaction: it either changes the board and appends its events,
+    or raises a `SquadboardError` and changes nothing.
+    """
+
+    def __init__(
+        self, path: Path | str, *, actor: str, clock: Clock = system_clock, create: bool = True
+    ) -> None:
+        self.path = Path(path)
+        self.actor = clean_name(actor, "user name")
+        self._clock = clock
+        self._create = create
+        self._local = threading.local()
+        self._connections: list[Connection] = []
+        self._lock = threading.Lock()
+        self._connection()  # open now, so a bad file is reported before any work
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _connection(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if not self.path.exists():
+            if not self._create:
+                raise BoardFileError(
+                    f"no board file at {self.path}; create one with `squadboard init` "
+                    "or `squadboard demo`"
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(self.path)
+        try:
+            needs_schema = check_identity(conn, self.path)
+            configure(conn)
+            if needs_schema:
+                migrate(conn, self.path)
+        except BaseException:
+            conn.close()
+            raise
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection this store opened (call once, when done)."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        conn = self._connection()
+        return in_read_transaction(conn, lambda: work(conn))
+
+    def _write(self, work: Callable[[_Writer], T], at: datetime | None = None) -> T:
+        conn = self._connection()
+        return in_immediate_transaction(
+            conn, lambda: work(_Writer(conn, self.actor, self._clock(), at))
+        )
+
+    def now(self) -> datetime:
+        """The store's clock (injected in tests)."""
+        return self._clock()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def squads(self) -> list[Squad]:
+        return self._read(queries.squads)
+
+    def squad(self, name: str | None = None) -> Squad:
+        """The named squad, or the only one in the file."""
+        return self._read(lambda conn: queries.resolve_squad(conn, name))
+
+    def board(self, squad: str | None = None, *, include_archived: bool = False) -> Board:
+        return self._read(
+            lambda conn: queries.board(
+                conn, queries.resolve_squad(conn, squad), include_archived=include_archived
+            )
+        )
+
+    def card(self, key: str) -> Card:
+        return self._read(lambda conn: queries.card(conn, key))
+
+    def cards(
+        self,
+        squad: str | None = None,
+        *,
+        column: str | None = None,
+        tag: str | None = None,
+        assignee: str | None = None,
+        blocked: bool | None = None,
+        text: str | None = None,
+        include_archived: bool = False,
+    ) -> list[Card]:
+        """Cards of a squad in board order, narrowed by any of the filters."""
+
+        def read(conn: Connection) -> list[Card]:
+            found = queries.resolve_squad(conn, squad)
+            where = CardFilter(
+                column_id=queries.column_named(conn, found, column).id if column else None,
+                tag_id=queries.tags_named(conn, found, [tag])[0].id if tag else None,
+                assignee=assignee,
+                blocked=blocked,
+                text=text,
+                include_archived=include_archived,
+            )
+            return queries.cards(conn, found.id, where)
+
+        return self._read(read)
+
+    def transitions(self, key: str) -> list[Transition]:
+        return self._read(lambda conn: queries.transitions(conn, queries.card(conn, key).uid))
+
+    def events(
+        self,
+        *,
+        squad: str | None = None,
+        card: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> list[Event]:
+        """The event history, oldest first, narrowed by any of the filters."""
+
+        def read(conn: Connection) -> list[Event]:
+            where = EventFilter(
+                squad_id=queries.resolve_squad(conn, squad).id if squad else None,
+                card_uid=queries.card(conn, card).uid if card else None,
+                actor=actor,
+                since=since,
+                until=until,
+                kinds=tuple(kinds),
+                limit=limit,
+            )
+            return queries.events(conn, where)
+
+        return self._read(read)
+
+    def card_keys(self, uids: Sequence[str]) -> dict[str, str]:
+        return self._read(lambda conn: queries.card_keys(conn, uids))
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits; cheap to poll for live refresh."""
+        return int(self._connection().execute("PRAGMA data_version").fetchone()[0])
+
+    # -- squads ------------------------------------------------------------------------------
+
+    def add_squad(
+        self,
+        name: str,
+        *,
+        mission: str = "",
+        timezone: str = "UTC",
+        prefix: str | None = None,
+        members: Iterable[str] = (),
+        columns: Sequence[rules.ColumnSpec] = rules.DEFAULT_COLUMNS,
+        at: datetime | None = None,
+    ) -> Squad:
+        """Create a squad with its board (the default workflow unless `columns` is given)."""
+        name = clean_name(name, "squad name")
+        payload = SquadCreated(
+            name=name,
+            mission=clean_sentence(mission, "mission"),
+            timezone=rules.check_timezone(timezone),
+            prefix=clean_prefix(prefix) if prefix else prefix_from_name(name),
+            members=tuple(dict.fromkeys(clean_name(m, "member name") for m in members)),
+        )
+        rules.check_column_order([(c.name, c.role) for c in columns])
+        for spec in columns:
+            rules.check_wip_settings(spec.name, spec.role, spec.wip_limit, spec.wip_policy)
+
+        def work(w: _Writer) -> Squad:
+            existing = queries.squads(w.conn)
+            if any(s.name.casefold() == name.casefold() for s in existing):
+                raise Refused(f"a squad named '{name}' already exists in this file")
+            if prefix and any(s.prefix == payload.prefix for s in existing):
+                raise Refused(f"card prefix {payload.prefix} is already used by another squad")
+            squad_id = w.new_id()
+            w.append(EventKind.SQUAD_CREATED, payload, squad_id=squad_id)
+            position = None
+            for spec in columns:
+                position = key_between(position, None)
+                w.append(
+                    EventKind.COLUMN_ADDED,
+                    ColumnAdded(
+                        column_id=w.new_id(),
+                        name=clean_name(spec.name, "column name"),
+                        role=spec.role,
+                        wip_limit=spec.wip_limit,
+                        wip_policy=spec.wip_policy,
+                        position=position,
+                    ),
+                    squad_id=squad_id,
+                )
+            return queries.squad_by_id(w.conn, squad_id)
+
+        return self._write(work, at)
+
+    def edit_squad(
+        self,
+        squad: str | None,
+        *,
+        name: str | None = None,
+        mission: str | None = None,
+        timezone: str | None = None,
+        add_members: Iterable[str] = (),
+        remove_members: Iterable[str] = (),
+    ) -> Squad:
+        """Rename a squad, change its mission or time zone, add or remove members."""
+        new_name = clean_name(name, "squad name") if name is not None else None
+        edit = SquadEdited(
+            name=new_name,
+            mission=clean_sentence(mission, "mission") if mission is not None else None,
+            timezone=rules.check_timezone(timezone) if timezone is not None else None,
+        )
+        joining = [clean_name(m, "member name") for m in add_members]
+        leaving = [m.strip() for m in remove_members]
+
+        def work(w: _Writer) -> Squad:
+            found = queries.resolve_squad(w.conn, squad)
+            if new_name and any(
+                s.name.casefold() == new_name.casefold() and s.id != found.id
+                for s in queries.squads(w.conn)
+            ):
+                raise Refused(f"a squad named '{new_name}' already exists in this file")
+            if payload_json(edit):
+                w.append(EventKind.SQUAD_EDITED, edit, squad_id=found.id)
+            for member in joining:
+                if member not in found.members:
+                    w.append(EventKind.MEMBER_ADDED, MemberChanged(name=member), squad_id=found.id)
+            for member in leaving:
+                if member not in found.members:
+                    raise NotFound(f"'{member}' is not a member of {found.name}")
+                w.append(EventKind.MEMBER_REMOVED, MemberChanged(name=member), squad_id=found.id)
+            if not w.events:
+                raise InvalidInput("nothing to change: give at least one new value")
+            return queries.squad_by_id(w.conn, found.id)
+
+        return self._write(work)
+
+    # -- columns -----------------------------------------------------------------------------
+
+    def add_column(
+        self,
+        squad: str | None,
+        name: str,
+        role: ColumnRole,
+        *,
+        wip_limit: int | None = None,
+        wip_policy: WipPolicy | None = None,
+        before: str | None = None,
+        after: str | None = None,
+    ) -> Column:
+        """Add a column; it goes last unless placed `before` or `after` another column."""
+        name = clean_name(name, "column name")
+        policy = wip_policy or (WipPolicy.WARN if wip_limit else WipPolicy.OFF)
+        rules.check_wip_settings(name, role, wip_limit, policy)
+
+        def work(w: _Writer) -> Column:
+            found = queries.resolve_squad(w.conn, squad)
+            existing = queries.columns(w.conn, found.id)
+            if any(c.name.casefold() == name.casefold() for c in existing):
+                raise Refused(f"{found.name} already has a column named '{name}'")
+            index = self._slot(w.conn, found, existing, before, after)
+            order = [(c.name, c.role) for c in existing]
+            order.insert(index, (name, role))
+            rules.check_column_order(order)
+            column_id = w.new_id()
+            w.append(
+                EventKind.COLUMN_ADDED,
+                ColumnAdded(
+                    column_id=column_id,
+                    name=name,
+                    role=role,
+                    wip_limit=wip_limit,
+                    wip_policy=policy,
+                    position=key_for_slot([c.position for c in existing], index),
+                ),
+                squad_id=found.id,
+            )
+            return queries.column_named(w.conn, found, name)
+
+        return self._write(work)
+
+    @staticmethod
+    def _slot(
+        conn: Connection,
+        squad: Squad,
+        existing: Sequence[Column],
+        before: str | None,
+        after: str | None,
+    ) -> int:
+        if before and after:
+            raise InvalidInput("give either --before or --after, not both")
+        if before or after:
+            anchor = queries.column_named(conn, squad, before or after or "")
+            index = next(i for i, c in enumerate(existing) if c.id == anchor.id)
+            return index if before else index + 1
+        return len(existing)
+
+    def edit_column(
+        self,
+        squad: str | None,
+        name: str,
+        *,
+        new_name: str | None = None,
+        role: ColumnRole | None = None,
+        wip_limit: int | None = UNSET,
+        wip_policy: WipPolicy | None = None,
+    ) -> Column:
+        """Rename a column or change its role, WIP limit (None removes it) or WIP policy."""
+        new_name = clean_name(new_name, "column name") if new_name is not None else None
+
+        def work(w: _Writer) -> Column:
+            found = queries.resolve_squad(w.conn, squad)
+            column = queries.column_named(w.conn, found, name)
+            existing = queries.columns(w.conn, found.id)
+            if new_name and any(
+                c.name.casefold() == new_name.casefold() and c.id != column.id for c in existing
+            ):
+                raise Refused(f"{found.name} already has a column named '{new_name}'")
+            limit = column.wip_limit if wip_limit is UNSET else wip_limit
+            policy = wip_policy or column.wip_policy
+            if wip_limit is None and wip_policy is None:
+                policy = WipPolicy.OFF  # removing the limit turns its policy off too
+            elif limit is not None and column.wip_limit is None and wip_policy is None:
+                policy = WipPolicy.WARN  # a first limit warns until the squad chooses to block
+            new_role = role or column.role
+            rules.check_wip_settings(new_name or column.name, new_role, limit, policy)
+            rules.check_column_order(
+                [(c.name, new_role if c.id == column.id else c.role) for c in existing]
+            )
+            edit = ColumnEdited(
+                column_id=column.id,
+                name=new_name if new_name and new_name != column.name else None,
+                role=new_role if new_role is not column.role else None,
+                wip_limit=limit if limit != column.wip_limit else None,
+                clear_wip_limit=limit is None and column.wip_limit is not None,
+                wip_policy=policy if policy is not column.wip_policy else None,
+            )
+            if len(payload_json(edit)) == 1:
+                raise InvalidInput(f"nothing to change in column '{column.name}'")
+            w.append(EventKind.COLUMN_EDITED, edit, squad_id=found.id)
+            return queries.column_named(w.conn, found, new_name or column.name)
+
+        return self._write(work)
+
+    def move_column(
+        self, squad: str | None, name: str, *, before: str | None = None, after: str | None = None
+    ) -> Column:
+        """Move a column before or after another one."""
+        if not before and not after:
+            raise InvalidInput("say where: --before COLUMN or --after COLUMN")
+
+        def work(w: _Writer) -> Column:
+            found = queries.resolve_squad(w.conn, squad)
+            column = queries.column_named(w.conn, found, name)
+            others = [c for c in queries.columns(w.conn, found.id) if c.id != column.id]
+            if column.name.casefold() == (before or after or "").strip().casefold():
+                raise InvalidInput("a column cannot move relative to itself")
+            index = self._slot(w.conn, found, others, before, after)
+            order = [(c.name, c.role) for c in others]
+            order.insert(index, (column.name, column.role))
+            rules.check_column_order(order)
+            position = key_for_slot([c.position for c in others], index)
+            w.append(
+                EventKind.COLUMN_MOVED,
+                ColumnMoved(column_id=column.id, position=position),
+                squad_id=found.id,
+            )
+            return queries.column_named(w.conn, found, column.name)
+
+        return self._write(work)
+
+    def remove_column(self, squad: str | None, name: str) -> Column:
+        """Remove an empty column (archived cards count: they keep their history there)."""
+
+        def work(w: _Writer) -> Column:
+            found = queries.resolve_squad(w.conn, squad)
+            column = queries.column_named(w.conn, found, name)
+            held = queries.column_cards(w.conn, column.id)
+            if held:
+                archived = sum(c.archived for c in held)
+                note = f", {archived} of them archived" if archived else ""
+                raise Refused(
+                    f"column '{column.name}' still holds {len(held)} card(s){note}; "
+                    "move them out first"
+                )
+            rest = [
+                (c.name, c.role) for c in queries.columns(w.conn, found.id) if c.id != column.id
+            ]
+            rules.check_column_order(rest)
+            w.append(
+                EventKind.COLUMN_REMOVED, ColumnRemoved(column_id=column.id), squad_id=found.id
+            )
+            return column
+
+        return self._write(work)
+
+    # -- value tags --------------------------------------------------------------------------
+
+    def add_tag(
+        self, squad: str | None, name: str, *, description: str = "", colour: str | None = None
+    ) -> ValueTag:
+        """Add a customer value tag; without a colour it takes the next unused one."""
+        name = clean_name(name, "tag name")
+        description = clean_sentence(description, "tag description")
+        chosen = clean_colour(colour) if colour else None
+
+        def work(w: _Writer) -> ValueTag:
+            found = queries.resolve_squad(w.conn, squad)
+            existing = queries.tags(w.conn, found.id)
+            if any(t.name.casefold() == name.casefold() for t in existing):
+                raise Refused(f"{found.name} already has a value tag named '{name}'")
+            used = {t.colour for t in existing}
+            free = [c for c in NAMED_COLOURS if c not in used]
+            tag_colour = chosen or (free or list(NAMED_COLOURS))[0]
+            w.append(
+                EventKind.TAG_ADDED,
+                TagAdded(tag_id=w.new_id(), name=name, description=description, colour=tag_colour),
+                squad_id=found.id,
+            )
+            return queries.tags_named(w.conn, found, [name])[0]
+
+        return self._write(work)
+
+    def edit_tag(
+        self,
+        squad: str | None,
+        name: str,
+        *,
+        new_name: str | None = None,
+        description: str | None = None,
+        colour: str | None = None,
+    ) -> ValueTag:
+        new_name = clean_name(new_name, "tag name") if new_name is not None else None
+        edit_fields = {
+            "name": new_name,
+            "description": (
+                clean_sentence(description, "tag description") if description is not None else None
+            ),
+            "colour": clean_colour(colour) if colour is not None else None,
+        }
+
+        def work(w: _Writer) -> ValueTag:
+            found = queries.resolve_squad(w.conn, squad)
+            tag = queries.tags_named(w.conn, found, [name])[0]
+            if new_name and any(
+                t.name.casefold() == new_name.casefold() and t.id != tag.id
+                for t in queries.tags(w.conn, found.id)
+            ):
+                raise Refused(f"{found.name} already has a value tag named '{new_name}'")
+            edit = TagEdited(tag_id=tag.id, **edit_fields)
+            if len(payload_json(edit)) == 1:
+                raise InvalidInput(f"nothing to change in value tag '{tag.name}'")
+            w.append(EventKind.TAG_EDITED, edit, squad_id=found.id)
+            return queries.tags_named(w.conn, found, [new_name or tag.name])[0]
+
+        return self._write(work)
+
+    # -- cards -------------------------------------------------------------------------------
+
+    def add_card(
+        self,
+        squad: str | None,
+        title: str,
+        *,
+        column: str | None = None,
+        description: str = "",
+        tags: Sequence[str] = (),
+        assignees: Sequence[str] = (),
+        class_of_service: ClassOfService = ClassOfService.STANDARD,
+        due: date | None = None,
+        top: bool = False,
+        override_reason: str | None = None,
+        at: datetime | None = None,
+    ) -> CardChange:
+        """Add a card at the bottom (or `top`) of a column, the board's first column by default."""
+        title = clean_title(title)
+        description = clean_description(description)
+
+        def work(w: _Writer) -> CardChange:
+            found = queries.resolve_squad(w.conn, squad)
+            board_columns = queries.columns(w.conn, found.id)
+            if not board_columns:
+                raise Refused(f"{found.name} has no columns; add one with `squadboard column add`")
+            target = queries.column_named(w.conn, found, column) if column else board_columns[0]
+            tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, tags))
+            people = self._members(found, assignees)
+            outcome = w.admit(None, target, override_reason)
+            number = int(
+                w.conn.execute(
+                    "SELECT next_number FROM squads WHERE id = ?", [found.id]
+                ).fetchone()[0]
+            )
+            uid = w.new_id()
+            w.append(
+                EventKind.CARD_CREATED,
+                CardCreated(
+                    number=number,
+                    title=title,
+                    description=description,
+                    column_id=target.id,
+                    position=w.position_in(target.id, None, top=top),
+                    assignees=people,
+                    tag_ids=tag_ids,
+                    class_of_service=class_of_service,
+                    due=due,
+                ),
+                squad_id=found.id,
+                card_uid=uid,
+                event_id=uid,
+            )
+            card = queries.card(w.conn, f"{found.prefix}-{number}")
+            w.record_wip(outcome, card, target, override_reason)
+            return CardChange(card, tuple(w.events), outcome, target)
+
+        return self._write(work, at)
+
+    @staticmethod
+    def _members(squad: Squad, names: Iterable[str]) -> tuple[str, ...]:
+        """Resolve names to the squad's members, ignoring case."""
+        by_fold = {m.casefold(): m for m in squad.members}
+        chosen = []
+        for name in names:
+            member = by_fold.get(name.strip().casefold())
+            if member is None:
+                listed = ", ".join(squad.members) or "none yet"
+                raise NotFound(
+                    f"'{name.strip()}' is not a member of {squad.name} (members: {listed}); "
+                    "add them with `squadboard squad edit --add-member`"
+                )
+            chosen.append(member)
+        return tuple(dict.fromkeys(chosen))
+
+    def _card_write(
+        self, key: str, work: Callable[[_Writer, Card, Squad], None], at: datetime | None
+    ) -> CardChange:
+        """Run a change to one existing card and return the card as it is afterwards."""
+
+        def run(w: _Writer) -> CardChange:
+            card = queries.card(w.conn, key)
+            w.check_card_time(card)
+            work(w, card, queries.squad_by_id(w.conn, card.squad_id))
+            return CardChange(queries.card(w.conn, card.key), tuple(w.events))
+
+        return self._write(run, at)
+
+    def edit_card(
+        self,
+        key: str,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        class_of_service: ClassOfService | None = None,
+        due: date | None = UNSET,
+        at: datetime | None = None,
+    ) -> CardChange:
+        """Change a card's title, description, class of service or due date (None clears it)."""
+        fields: dict[str, Any] = {
+            "title": clean_title(title) if title is not None else None,
+            "description": clean_description(description) if description is not None else None,
+        }
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            edit = CardEdited(
+                title=fields["title"] if fields["title"] != card.title else None,
+                description=(
+                    fields["description"] if fields["description"] != card.description else None
+                ),
+                class_of_service=(
+                    class_of_service
+                    if class_of_service not in (None, card.class_of_service)
+                    else None
+                ),
+                due=due if due not in (UNSET, None, card.due) else None,
+                clear_due=due is None and card.due is not None,
+            )
+            if not payload_json(edit):
+                raise InvalidInput(f"nothing to change in {card.key}")
+            w.append(EventKind.CARD_EDITED, edit, squad_id=squad.id, card_uid=card.uid)
+
+        return self._card_write(key, work, at)
+
+    def move_card(
+        self,
+        key: str,
+        column: str | None = None,
+        *,
+        top: bool = False,
+        before: str | None = None,
+        after: str | None = None,
+        override_reason: str | None = None,
+        at: datetime | None = None,
+    ) -> CardChange:
+        """Move a card to another column (last, `top`, or next to a card), or within its column.
+
+        The target column's WIP limit is checked inside the transaction, so two teammates cannot
+        both fill the last slot. A `warn` column records a breach; a full `block` column refuses
+        unless `override_reason` is given, which is recorded.
+        """
+        if sum(bool(x) for x in (top, before, after)) > 1:
+            raise InvalidInput("give only one of --top, --before and --after")
+
+        def run(w: _Writer) -> CardChange:
+            card = queries.card(w.conn, key)
+            w.check_card_time(card)
+            squad = queries.squad_by_id(w.conn, card.squad_id)
+            target = (
+                queries.column_named(w.conn, squad, column)
+                if column
+                else next(c for c in queries.columns(w.conn, squad.id) if c.id == card.column_id)
+            )
+            changes_column = target.id != card.column_id
+            if not changes_column and not (top or before or after):
+                raise Refused(f"{card.key} is already in '{target.name}'")
+            outcome = (
+                w.admit(card, target, override_reason)
+                if changes_column and not card.archived
+                else rules.WipOutcome.WITHIN_LIMIT
+            )
+            position = w.position_in(target.id, card.uid, top=top, before=before, after=after)
+            w.append(
+                EventKind.CARD_MOVED,
+                CardMoved(from_column_id=card.column_id, column_id=target.id, position=position),
+                squad_id=squad.id,
+                card_uid=card.uid,
+            )
+            w.record_wip(outcome, card, target, override_reason)
+            return CardChange(
+                queries.card(w.conn, card.key),
+                tuple(w.events),
+                outcome,
+                target if changes_column else None,
+            )
+
+        return self._write(run, at)
+
+    def block_card(self, key: str, reason: str, *, at: datetime | None = None) -> CardChange:
+        """Mark a card blocked, with the reason (blocked time is measured from here)."""
+        reason = clean_reason(reason, "block reason")
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            if card.blocked:
+                raise Refused(f"{card.key} is already blocked ({card.blocked_reason})")
+            w.append(
+                EventKind.CARD_BLOCKED,
+                CardBlocked(reason=reason),
+                squad_id=squad.id,
+                card_uid=card.uid,
+            )
+
+        return self._card_write(key, work, at)
+
+    def unblock_card(self, key: str, *, at: datetime | None = None) -> CardChange:
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            if not card.blocked:
+                raise Refused(f"{card.key} is not blocked")
+            w.append(EventKind.CARD_UNBLOCKED, NoPayload(), squad_id=squad.id, card_uid=card.uid)
+
+        return self._card_write(key, work, at)
+
+    def assign_card(
+        self, key: str, names: Sequence[str], *, remove: bool = False, at: datetime | None = None
+    ) -> CardChange:
+        """Assign squad members to a card, or with `remove` take them off it."""
+        if not names:
+            raise InvalidInput("name at least one member")
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            kind = EventKind.CARD_UNASSIGNED if remove else EventKind.CARD_ASSIGNED
+            for name in self._members(squad, names):
+                if (name in card.assignees) != remove:
+                    continue
+                w.append(kind, CardAssigned(name=name), squad_id=squad.id, card_uid=card.uid)
+            if not w.events:
+                state = "not assigned" if remove else "already assigned"
+                raise Refused(
+                    f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} {state} to {card.key}"
+                )
+
+        return self._card_write(key, work, at)
+
+    def tag_card(
+        self,
+        key: str,
+        tag_names: Sequence[str],
+        *,
+        remove: bool = False,
+        at: datetime | None = None,
+    ) -> CardChange:
+        """Link a card to customer value tags, or with `remove` unlink it."""
+        if not tag_names:
+            raise InvalidInput("name at least one value tag")
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            kind = EventKind.CARD_UNTAGGED if remove else EventKind.CARD_TAGGED
+            for tag in queries.tags_named(w.conn, squad, tag_names):
+                if (tag.id in card.tag_ids) != remove:
+                    continue
+                w.append(kind, CardTagged(tag_id=tag.id), squad_id=squad.id, card_uid=card.uid)
+            if not w.events:
+                raise Refused(f"{card.key} {'lacks' if remove else 'already has'} those tags")
+
+        return self._card_write(key, work, at)
+
+    def archive_card(self, key: str, *, at: datetime | None = None) -> CardChange:
+        """Hide a card from the board; it keeps its history and leaves WIP."""
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            if card.archived:
+                raise Refused(f"{card.key} is already archived")
+            w.append(EventKind.CARD_ARCHIVED, NoPayload(), squad_id=squad.id, card_uid=card.uid)
+
+        return self._card_write(key, work, at)
+
+    def unarchive_card(
+        self, key: str, *, override_reason: str | None = None, at: datetime | None = None
+    ) -> CardChange:
+        """Bring an archived card back; it counts toward its column's WIP again."""
+
+        def run(w: _Writer) -> CardChange:
+            card = queries.card(w.conn, key)
+            w.check_card_time(card)
+            if not card.archived:
+                raise Refused(f"{card.key} is not archived")
+            column = next(
+                c for c in queries.columns(w.conn, card.squad_id) if c.id == card.column_id
+            )
+            outcome = w.admit(card, column, override_reason)
+            w.append(
+                EventKind.CARD_UNARCHIVED, NoPayload(), squad_id=card.squad_id, card_uid=card.uid
+            )
+            w.record_wip(outcome, card, column, override_reason)
+            return CardChange(queries.card(w.conn, card.key), tuple(w.events), outcome, column)
+
+        return self._write(run, at)
+
+    def delete_card(self, key: str) -> CardChange:
+        """Delete a card: it disappears from the board and metrics; its events stay in the log."""
+
+        def work(w: _Writer, card: Card, squad: Squad) -> None:
+            w.append(EventKind.CARD_DELETED, NoPayload(), squad_id=squad.id, card_uid=card.uid)
+
+        return self._card_write(key, work, None)
+
+    def restore_card(self, key: str) -> CardChange:
+        """Undo a delete."""
+
+        def run(w: _Writer) -> CardChange:
+            card = queries.deleted_card(w.conn, key)
+            w.append(
+                EventKind.CARD_RESTORED, NoPayload(), squad_id=card.squad_id, card_uid=card.uid
+            )
+            return CardChange(queries.card(w.conn, card.key), tuple(w.events))
+
+        return self._write(run)
+
+    # -- bulk loads and integrity ------------------------------------------------------------
+
+    def append_history(
+        self, history: Iterable[Event], progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Append a ready-made history (demo data, imports) in one transaction and refold.
+
+        The events may be older than the log's newest, so the projections are rebuilt from the
+        whole log afterwards rather than folded one by one.
+        """
+
+        def work() -> int:
+            conn = self._connection()
+            count = 0
+            batch: list[dict[str, Any]] = []
+            for event in history:
+                batch.append(event_to_row(event))
+                if len(batch) == 5_000:
+                    count += self._insert_events(conn, batch)
+                    batch.clear()
+                    if progress:
+                        progress(count)
+            count += self._insert_events(conn, batch)
+            self._refold(conn)
+            return count
+
+        return in_immediate_transaction(self._connection(), work)
+
+    @staticmethod
+    def _insert_events(conn: Connection, batch: list[dict[str, Any]]) -> int:
+        conn.executemany(
+            "INSERT OR IGNORE INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid,"
+            " kind, payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid,"
+            " :kind, :payload)",
+            batch,
+        )
+        return len(batch)
+
+    @staticmethod
+    def _refold(conn: Connection) -> int:
+        import json
+
+        cursor = conn.execute(
+            "SELECT id, hlc, at, actor, squad_id, card_uid, kind, payload FROM events"
+            " ORDER BY hlc, id"
+        )
+        records = (
+            EventRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in cursor
+        )
+        # The cursor is read to the end before projections are written, to keep SQLite's view
+        # of the events table stable.
+        return rebuild(conn, PROJECTION_TABLES, list(records))
+
+    def rebuild_projections(self) -> int:
+        """Rebuild every projection from the event log alone; returns the events folded."""
+        conn = self._connection()
+        return in_immediate_transaction(conn, lambda: self._refold(conn))
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own integrity check: ['ok'] for a sound file."""
+        return [str(r[0]) for r in self._connection().execute("PRAGMA integrity_check")]
