@@ -214,3 +214,41 @@ class Event(BaseModel):
 def payload_json(payload: Payload) -> dict[str, Any]:
     """A payload as plain JSON data, leaving out fields that were not set."""
     return payload.model_dump(mode="json", exclude_defaults=True)
+
+
+def describe(event: Event, columns: dict[str, str], tags: dict[str, str]) -> str:
+    """A short human sentence for an event, e.g. "moved Doing -> Review", given id -> name maps."""
+    p = event.payload
+    column = columns.get(p.get("column_id", ""), "?")
+    match event.kind:
+        case EventKind.CARD_CREATED:
+            return f"created in {column}: {p['title']}"
+        case EventKind.CARD_MOVED if p["from_column_id"] == p["column_id"]:
+            return f"reordered within {column}"
+        case EventKind.CARD_MOVED:
+            return f"moved {columns.get(p['from_column_id'], '?')} -> {column}"
+        case EventKind.CARD_EDITED:
+            return "edited " + ", ".join(k for k in p if k != "clear_due") or "edited"
+        case EventKind.CARD_BLOCKED:
+            return f"blocked: {p['reason']}"
+        case EventKind.CARD_ASSIGNED | EventKind.CARD_UNASSIGNED:
+            return f"{event.kind.value.split('.')[1]} {p['name']}"
+        case EventKind.CARD_TAGGED | EventKind.CARD_UNTAGGED:
+            return f"{event.kind.value.split('.')[1]} {tags.get(p['tag_id'], '?')}"
+        case EventKind.WIP_BREACHED:
+            return f"went over the warn limit of {column} ({p['count']}/{p['limit']})"
+        case EventKind.WIP_OVERRIDDEN:
+            return f"overrode the limit of {column} ({p['count']}/{p['limit']}): {p['reason']}"
+        case EventKind.SQUAD_CREATED:
+            return f"created squad {p['name']}"
+        case EventKind.COLUMN_ADDED | EventKind.COLUMN_EDITED | EventKind.COLUMN_MOVED:
+            return f"{event.kind.value.split('.')[1]} column {p.get('name') or column}"
+        case EventKind.COLUMN_REMOVED:
+            return f"removed column {column}"
+        case EventKind.TAG_ADDED | EventKind.TAG_EDITED:
+            name = p.get("name") or tags.get(p["tag_id"], "?")
+            return f"{event.kind.value.split('.')[1]} value tag {name}"
+        case _:
+            verb = event.kind.value.split(".")[1].replace("_", " ")
+            detail = ", ".join(f"{k}={v}" for k, v in p.items())
+            return f"{verb} {detail}".strip()

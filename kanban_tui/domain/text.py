@@ -107,3 +107,20 @@ def prefix_from_name(name: str) -> str:
     """Suggest a card-key prefix from a squad name ("Growth squad" -> "GRO")."""
     letters = [c for c in unicodedata.normalize("NFKD", name.upper()) if "A" <= c <= "Z"]
     return ("".join(letters[:3]) or "SQ").ljust(2, "X")
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """Text safe to put on a terminal: control and bidi characters become U+FFFD.
+
+    Stored text is already validated, but a board file shared by others, or merged from a copy,
+    may hold anything; nothing read from it reaches the terminal unescaped.
+    """
+    if _unsafe_character(text, multiline) is None:
+        return text
+    return "".join(
+        "\ufffd"
+        if (unicodedata.category(c) == "Cc" and not (multiline and c in "\n\t"))
+        or c in _BIDI_CONTROLS
+        else c
+        for c in text
+    )

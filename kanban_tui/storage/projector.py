@@ -144,7 +144,9 @@ def _column_added(conn: Connection, e: EventRecord) -> None:
 @_handles(EventKind.COLUMN_EDITED)
 def _column_edited(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    fields: dict[str, Any] = {k: p[k] for k in ("name", "role", "wip_limit", "wip_policy") if k in p}
+    fields: dict[str, Any] = {
+        k: p[k] for k in ("name", "role", "wip_limit", "wip_policy") if k in p
+    }
     if p.get("clear_wip_limit"):
         fields["wip_limit"] = None
     _update(conn, "columns", "id", p["column_id"], fields)
@@ -241,7 +243,9 @@ def _touch(conn: Connection, e: EventRecord, fields: dict[str, Any]) -> bool:
 @_handles(EventKind.CARD_EDITED)
 def _card_edited(conn: Connection, e: EventRecord) -> None:
     p = e.payload
-    fields: dict[str, Any] = {k: p[k] for k in ("title", "description", "class_of_service", "due") if k in p}
+    fields: dict[str, Any] = {
+        k: p[k] for k in ("title", "description", "class_of_service", "due") if k in p
+    }
     if p.get("clear_due"):
         fields["due"] = None
     _touch(conn, e, fields)

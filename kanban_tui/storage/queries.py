@@ -166,12 +166,15 @@ def cards(conn: Connection, squad_id: str, where: CardFilter = CardFilter()) -> 
     return [card_from_row(r) for r in rows(conn, sql, params)]
 
 
-def board(conn: Connection, squad: Squad, *, include_archived: bool = False) -> Board:
+def board(
+    conn: Connection, squad: Squad, *, include_archived: bool = False, with_cards: bool = True
+) -> Board:
+    where = CardFilter(include_archived=include_archived)
     return Board(
         squad=squad,
         columns=tuple(columns(conn, squad.id)),
         tags=tuple(tags(conn, squad.id)),
-        cards=tuple(cards(conn, squad.id, CardFilter(include_archived=include_archived))),
+        cards=tuple(cards(conn, squad.id, where)) if with_cards else (),
     )
 
 

@@ -306,10 +306,24 @@ class Store:
         """The named squad, or the only one in the file."""
         return self._read(lambda conn: queries.resolve_squad(conn, name))
 
-    def board(self, squad: str | None = None, *, include_archived: bool = False) -> Board:
+    def board(
+        self, squad: str | None = None, *, include_archived: bool = False, with_cards: bool = True
+    ) -> Board:
+        """A squad's board; `with_cards=False` gives just its columns and tags (cheap)."""
         return self._read(
             lambda conn: queries.board(
-                conn, queries.resolve_squad(conn, squad), include_archived=include_archived
+                conn,
+                queries.resolve_squad(conn, squad),
+                include_archived=include_archived,
+                with_cards=with_cards,
+            )
+        )
+
+    def board_of(self, card: Card) -> Board:
+        """The columns and value tags of the squad a card belongs to (no cards)."""
+        return self._read(
+            lambda conn: queries.board(
+                conn, queries.squad_by_id(conn, card.squad_id), with_cards=False
             )
         )
 

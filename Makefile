@@ -1,0 +1,59 @@
+# squadboard's tasks. `make demo` opens the demo board, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup demo run test check lint format types imports bench bench-large dev console constraints clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+setup: $(STAMP) ## Create .venv with squadboard and its pinned development tools
+
+demo: setup ## Set up, create the demo squad in the default board file (once), and open the board
+	$(BIN)/squadboard demo --if-missing
+	$(BIN)/squadboard
+
+run: setup ## Open the board on the default file
+	$(BIN)/squadboard
+
+test: setup ## Run the whole test suite
+	$(BIN)/pytest -n 2
+
+lint: setup ## Ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+types: setup ## mypy --strict over the package, tests and benchmarks
+	$(BIN)/mypy
+
+imports: setup ## The layering rules: domain and storage never import the UI
+	$(BIN)/lint-imports
+
+check: lint types imports test ## Everything CI cares about
+
+bench: setup ## Benchmarks (write rates, card list, demo build); results in docs/benchmarks.md
+	$(BIN)/python -m bench.run
+
+dev: setup ## Run the TUI with Textual's dev console attached
+	$(BIN)/textual run --dev -c $(BIN)/squadboard
+
+console: setup ## Textual's dev console (run `make dev` in another terminal)
+	$(BIN)/textual console
+
+constraints: ## Re-pin the versions in constraints.txt from the current .venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^squadboard' > constraints.txt
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

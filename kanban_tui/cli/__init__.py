@@ -1,0 +1,127 @@
+"""The `squadboard` command line: a thin click layer over the storage API.
+
+Running `squadboard` with no subcommand opens the board. Errors are one line on stderr; exit code
+2 means the input was wrong, 1 that the board refused the change or the file is unusable.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kanban_tui import __version__
+from kanban_tui.cli.context import CliContext
+from kanban_tui.config import DB_ENV, USER_ENV, default_actor, default_db_path
+from kanban_tui.domain.errors import SquadboardError
+from kanban_tui.domain.text import printable
+
+
+class SquadboardGroup(click.Group):
+    """The root group: turns every error into one line and the right exit code."""
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, **extra: Any
+    ) -> None:
+        extra.pop("standalone_mode", None)
+        try:
+            result = super().main(args, prog_name or "squadboard", standalone_mode=False, **extra)
+        except click.UsageError as error:
+            where = error.ctx.command_path if error.ctx else "squadboard"
+            _fail(f"{error.format_message()} (see '{where} --help')", 2)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code)
+        except click.Abort:
+            _fail("aborted; nothing was changed", 1)
+        except SquadboardError as error:
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"squadboard: {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    import platform
+
+    from kanban_tui.storage.connection import sqlite_version
+
+    click.echo(
+        f"squadboard {__version__} (SQLite {sqlite_version()}, Python {platform.python_version()})"
+    )
+    ctx.exit()
+
+
+@click.group(
+    cls=SquadboardGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=DB_ENV,
+    help="The board file (default: $SQUADBOARD_DB, else squadboard.db in your data directory).",
+)
+@click.option(
+    "--user",
+    envvar=USER_ENV,
+    metavar="NAME",
+    help="Who is acting, recorded on every change (default: $SQUADBOARD_USER, else login name).",
+)
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version of squadboard and of the SQLite it runs on.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, user: str | None) -> None:
+    """squadboard: a Kanban board for customer value squads, in your terminal.
+
+    The squad shares one board file. Run without a command to open the board; the commands
+    below script every change. Each change is recorded as an event with who made it and when.
+    """
+    state = CliContext(db_path=db_path or default_db_path(), user=user or default_actor())
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+    if ctx.invoked_subcommand is None:
+        from kanban_tui.cli.board import show_board
+
+        ctx.invoke(show_board)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+def _register() -> None:
+    from kanban_tui.cli import board, cards, history, shape
+
+    for command in (
+        board.init,
+        board.show_board,
+        board.demo,
+        shape.squad,
+        shape.column,
+        shape.tag,
+        cards.card,
+        history.log,
+    ):
+        cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,138 @@
+"""`squadboard init`, `board` (the board as text) and `demo`."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+import click
+from rich.columns import Columns
+from rich.panel import Panel
+from rich.text import Text
+
+from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
+from kanban_tui.cli.output import (
+    Names,
+    card_json,
+    column_json,
+    console,
+    emit_json,
+    say,
+    squad_json,
+    wip_label,
+)
+from kanban_tui.domain.errors import Refused
+from kanban_tui.domain.text import printable
+
+
+@click.command()
+@json_option
+@pass_cli
+def init(state: CliContext, as_json: bool) -> None:
+    """Create an empty board file (or check that the file is a board)."""
+    existed = state.db_path.exists()
+    store = state.store(create=True)
+    squads = store.squads()
+    if as_json:
+        emit_json({"path": str(store.path), "created": not existed, "squads": len(squads)})
+    elif existed:
+        say(f"{store.path} is a squadboard board with {len(squads)} squad(s)")
+    else:
+        say(f"Created {store.path}; add a squad with `squadboard squad add NAME`")
+
+
+@click.command("board")
+@squad_option
+@click.option("--archived", is_flag=True, help="Include archived cards.")
+@json_option
+@pass_cli
+def show_board(state: CliContext, squad: str | None, archived: bool, as_json: bool) -> None:
+    """Print a squad's board: its mission, columns with WIP counts, and cards."""
+    board = state.store(create=False).board(squad, include_archived=archived)
+    names = Names(board)
+    by_column = defaultdict(list)
+    for card in board.cards:
+        by_column[card.column_id].append(card)
+    wip = {c.id: sum(not k.archived for k in by_column[c.id]) for c in board.columns}
+    if as_json:
+        emit_json(
+            {
+                "squad": squad_json(board.squad),
+                "columns": [
+                    {
+                        **column_json(c, wip[c.id]),
+                        "cards": [card_json(k, names) for k in by_column[c.id]],
+                    }
+                    for c in board.columns
+                ],
+                "tags": [t.model_dump(mode="json") for t in board.tags],
+            }
+        )
+        return
+    out = console()
+    out.print(Text(printable(board.squad.name), style="bold"))
+    if board.squad.mission:
+        out.print(Text(printable(board.squad.mission), style="italic"))
+    panels = []
+    for column in board.columns:
+        body = Text()
+        for card in by_column[column.id]:
+            body.append(card.key, style="bold")
+            body.append(" " + printable(card.title))
+            if card.blocked:
+                body.append(" [BLOCKED]", style="red")
+            body.append("\n")
+        title = Text(wip_label(column, wip[column.id]))
+        panels.append(Panel(body or Text("(empty)", style="dim"), title=title, width=32))
+    out.print(Columns(panels))
+
+
+@click.command()
+@click.option(
+    "--cards",
+    "card_count",
+    type=click.IntRange(1, 1_000_000),
+    default=120,
+    show_default=True,
+    help="How many cards to create.",
+)
+@click.option(
+    "--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same board)."
+)
+@click.option("--name", default="Growth squad", show_default=True, help="The demo squad's name.")
+@click.option("--if-missing", is_flag=True, help="Do nothing (and succeed) if the squad exists.")
+@json_option
+@pass_cli
+def demo(
+    state: CliContext, card_count: int, seed: int, name: str, if_missing: bool, as_json: bool
+) -> None:
+    """Create a realistic marketing squad with about 90 days of history.
+
+    Cards flow through the columns with believable cycle times; some are blocked, some
+    went over a warn limit, some were sent back for rework.
+    """
+    from kanban_tui.storage.demo import build_demo_history
+
+    store = state.store(create=True)
+    if any(s.name.casefold() == name.strip().casefold() for s in store.squads()):
+        if if_missing:
+            if not as_json:
+                say(f"{name} already exists in {store.path}; left as it is")
+            else:
+                emit_json({"path": str(store.path), "squad": name, "created": False})
+            return
+        raise Refused(f"a squad named '{name}' already exists in {store.path}; use --name")
+    history = build_demo_history(
+        name=name, cards=card_count, seed=seed, now=state.clock(), actor=state.user
+    )
+    with click.progressbar(
+        length=len(history),
+        label="Writing demo history",
+        file=sys.stderr,
+        hidden=as_json or card_count < 5_000,
+    ) as bar:
+        count = store.append_history(history, progress=lambda done: bar.update(done - bar.pos))
+    if as_json:
+        emit_json({"path": str(store.path), "squad": name, "created": True, "events": count})
+    else:
+        say(f"Created {name} with {card_count} cards ({count} events) in {store.path}")

@@ -1,0 +1,66 @@
+"""What every command shares: the resolved file and user, the store, and common options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import click
+
+from kanban_tui.config import SQUAD_ENV
+from kanban_tui.domain.clock import Clock, system_clock
+from kanban_tui.domain.when import parse_day, parse_moment
+from kanban_tui.storage.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliContext:
+    """Settings resolved from the root options; the store opens on first use."""
+
+    db_path: Path
+    user: str
+    clock: Clock = system_clock
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self, *, create: bool = True) -> Store:
+        """The board file; commands that only read pass `create=False` to never create one."""
+        if self._store is None:
+            self._store = Store(self.db_path, actor=self.user, clock=self.clock, create=create)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def moment(self, text: str | None, zone: ZoneInfo) -> datetime | None:
+        return parse_moment(text, zone, self.clock()) if text else None
+
+    def day(self, text: str, zone: ZoneInfo) -> date:
+        return parse_day(text, zone, self.clock())
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (and nothing else) on stdout."
+)
+squad_option = click.option(
+    "--squad",
+    "-s",
+    metavar="NAME",
+    envvar=SQUAD_ENV,
+    help="The squad (default: $SQUADBOARD_SQUAD, or the only squad in the file).",
+)
+at_option = click.option(
+    "--at",
+    "at_text",
+    metavar="WHEN",
+    help="When it happened, if not now (e.g. 'yesterday 17:00'); never in the future.",
+)

@@ -1,0 +1,133 @@
+"""What the command line prints: clean JSON on stdout for `--json`, tables for people.
+
+Card text is untrusted (a board file is shared), so every string goes to the terminal as a rich
+`Text` (never parsed as markup) after `printable` has replaced control characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kanban_tui.domain.events import Event
+from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, ValueTag
+from kanban_tui.domain.text import printable
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON, and only JSON, on stdout."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def say(message: str) -> None:
+    """A one-line human confirmation on stdout (never under --json)."""
+    click.echo(printable(message))
+
+
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def cell(text: str | None, style: str = "") -> Text:
+    return Text(printable(text or ""), style=style)
+
+
+class Names:
+    """Column and tag names by id, for one squad's board."""
+
+    def __init__(self, board: Board) -> None:
+        self.zone = ZoneInfo(board.squad.timezone)
+        self._columns = {c.id: c.name for c in board.columns}
+        self._tags = {t.id: t.name for t in board.tags}
+
+    def column(self, column_id: str) -> str:
+        return self._columns.get(column_id, "(removed column)")
+
+    def tags(self, tag_ids: Iterable[str]) -> list[str]:
+        return [self._tags.get(t, "(unknown tag)") for t in tag_ids]
+
+
+def squad_json(squad: Squad) -> dict[str, Any]:
+    return squad.model_dump(mode="json")
+
+
+def column_json(column: Column, cards: int | None = None) -> dict[str, Any]:
+    data = column.model_dump(mode="json", exclude={"squad_id", "position"})
+    if cards is not None:
+        data["cards"] = cards
+    return data
+
+
+def tag_json(tag: ValueTag) -> dict[str, Any]:
+    return tag.model_dump(mode="json", exclude={"squad_id"})
+
+
+def card_json(card: Card, names: Names) -> dict[str, Any]:
+    data = card.model_dump(mode="json", exclude={"squad_id", "column_id", "tag_ids", "position"})
+    data["column"] = names.column(card.column_id)
+    data["tags"] = names.tags(card.tag_ids)
+    return data
+
+
+def transition_json(transition: Transition, names: Names) -> dict[str, Any]:
+    return {
+        "column": names.column(transition.column_id),
+        "entered_at": transition.entered_at.isoformat(),
+        "exited_at": transition.exited_at.isoformat() if transition.exited_at else None,
+        "actor": transition.actor,
+    }
+
+
+def event_json(event: Event, keys: dict[str, str]) -> dict[str, Any]:
+    data = event.model_dump(mode="json")
+    data["card"] = keys.get(event.card_uid or "")
+    return data
+
+
+def cards_table(cards: Sequence[Card], names: Names) -> Table:
+    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+    for heading in ("Card", "Column", "Title", "Value tags", "Assignees", "Flags"):
+        table.add_column(heading)
+    for card in cards:
+        flags = []
+        if card.blocked:
+            flags.append(f"BLOCKED: {card.blocked_reason}")
+        if card.class_of_service != "standard":
+            flags.append(str(card.class_of_service))
+        if card.due:
+            flags.append(f"due {card.due.isoformat()}")
+        if card.archived:
+            flags.append("archived")
+        table.add_row(
+            cell(card.key, "bold"),
+            cell(names.column(card.column_id)),
+            cell(card.title),
+            cell(", ".join(names.tags(card.tag_ids))),
+            cell(", ".join(card.assignees)),
+            cell("; ".join(flags), "red" if card.blocked else ""),
+        )
+    return table
+
+
+def wip_label(column: Column, count: int) -> str:
+    """`Doing 3/3` style header text with a marker that does not rely on colour."""
+    if column.wip_limit is None or not column.counts_toward_wip:
+        return f"{column.name} {count}"
+    marker = ""
+    if count > column.wip_limit:
+        marker = " OVER LIMIT"
+    elif count == column.wip_limit:
+        marker = " at limit"
+    return f"{column.name} {count}/{column.wip_limit}{marker}"
