@@ -1,4 +1,4 @@
-"""Shared fixtures: a fake clock, a throwaway board file, and no settings from the developer's machine."""
+"""Shared fixtures: a fake clock, a throwaway board file, no settings from the developer."""
 
 from __future__ import annotations
 

@@ -988,12 +988,17 @@ class Store:
         return self._write(run, at)
 
     def delete_card(self, key: str) -> CardChange:
-        """Delete a card: it disappears from the board and metrics; its events stay in the log."""
+        """Delete a card: it disappears from the board and metrics; its events stay in the log.
 
-        def work(w: _Writer, card: Card, squad: Squad) -> None:
-            w.append(EventKind.CARD_DELETED, NoPayload(), squad_id=squad.id, card_uid=card.uid)
+        The returned change carries the card as it was, since it can no longer be read.
+        """
 
-        return self._card_write(key, work, None)
+        def run(w: _Writer) -> CardChange:
+            card = queries.card(w.conn, key)
+            w.append(EventKind.CARD_DELETED, NoPayload(), squad_id=card.squad_id, card_uid=card.uid)
+            return CardChange(card, tuple(w.events))
+
+        return self._write(run)
 
     def restore_card(self, key: str) -> CardChange:
         """Undo a delete."""

@@ -1,0 +1,1 @@
+"""The Textual board: the only part of squadboard that imports Textual."""
