@@ -29,6 +29,11 @@ class SquadboardGroup(click.Group):
         try:
             result = super().main(args, prog_name or "squadboard", standalone_mode=False, **extra)
         except click.UsageError as error:
+            # A group run without a command (click >= 8.2): show its help as click would, rather
+            # than squeezing the multi-line help into one garbled error line.
+            if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+                error.show()
+                sys.exit(error.exit_code)
             where = error.ctx.command_path if error.ctx else "squadboard"
             _fail(f"{error.format_message()} (see '{where} --help')", 2)
         except click.ClickException as error:
