@@ -103,9 +103,9 @@ def cli(ctx: click.Context, db_path: Path | None, user: str | None) -> None:
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:
-        from kanban_tui.cli.board import show_board
+        from kanban_tui.cli.board import open_board, show_board
 
-        ctx.invoke(show_board)
+        ctx.invoke(open_board if sys.stdout.isatty() else show_board)
 
 
 def main() -> None:
@@ -119,6 +119,7 @@ def _register() -> None:
     for command in (
         board.init,
         board.show_board,
+        board.open_board,
         board.demo,
         shape.squad,
         shape.column,

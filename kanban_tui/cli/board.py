@@ -87,6 +87,21 @@ def show_board(state: CliContext, squad: str | None, archived: bool, as_json: bo
     out.print(Columns(panels))
 
 
+@click.command("open")
+@squad_option
+@pass_cli
+def open_board(state: CliContext, squad: str | None) -> None:
+    """Open the board in the terminal (what `squadboard` alone does).
+
+    Press ? in the board for its keys.
+    """
+    store = state.store(create=True)
+    from kanban_tui.app import create_app  # Textual loads only when the board opens
+    from kanban_tui.app.ui_state import ui_state_path
+
+    create_app(store, squad=squad, clock=state.clock, ui_state_file=ui_state_path()).run()
+
+
 @click.command()
 @click.option(
     "--cards",

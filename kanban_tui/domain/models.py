@@ -120,6 +120,14 @@ class Card(Frozen):
     updated_at: datetime
 
 
+class CardTimes(Frozen):
+    """When a card started (first entered the started range) and entered its current column."""
+
+    started_at: datetime | None = None
+    """Re-entering the started range keeps the first start."""
+    column_entered_at: datetime | None = None
+
+
 class Transition(Frozen):
     """A card's stay in one column: when it entered and (unless it is still there) left."""
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kanban_tui.domain.errors import InvalidInput, NotFound
 from kanban_tui.domain.events import Event
-from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, ValueTag
+from kanban_tui.domain.models import Board, Card, CardTimes, Column, Squad, Transition, ValueTag
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import (
     Row,
@@ -272,3 +272,71 @@ def card_keys(conn: Connection, uids: Sequence[str]) -> dict[str, str]:
     return dict(
         conn.execute(f"SELECT uid, key FROM cards WHERE uid IN ({placeholders})", list(uids))
     )
+
+
+def card_times(
+    conn: Connection, squad_id: str, uids: Sequence[str] | None = None
+) -> dict[str, CardTimes]:
+    """Start time (first entry past the queue columns) and current-column entry time per card."""
+    sql = (
+        "SELECT t.card_uid,"
+        " min(CASE WHEN col.role != 'queue' THEN t.entered_at END),"
+        " max(t.entered_at)"
+        " FROM card_transitions t"
+        " JOIN cards c ON c.uid = t.card_uid"
+        " LEFT JOIN columns col ON col.id = t.column_id"
+        " WHERE c.squad_id = ?"
+    )
+    params: list[Any] = [squad_id]
+    if uids is not None:
+        if not uids:
+            return {}
+        sql += f" AND t.card_uid IN ({', '.join('?' for _ in uids)})"
+        params += list(uids)
+    sql += " GROUP BY t.card_uid"
+    return {
+        uid: CardTimes(
+            started_at=from_db_time(started) if started else None,
+            column_entered_at=from_db_time(entered) if entered else None,
+        )
+        for uid, started, entered in conn.execute(sql, params)
+    }
+
+
+def cards_by_uid(conn: Connection, uids: Sequence[str]) -> list[Card]:
+    """The cards with these uids that still exist (deleted ones are left out)."""
+    if not uids:
+        return []
+    placeholders = ", ".join("?" for _ in uids)
+    return [
+        card_from_row(r)
+        for r in rows(
+            conn, f"SELECT * FROM cards WHERE uid IN ({placeholders}) AND deleted = 0", list(uids)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What other writers appended since a point in the log (by insertion order, not clock)."""
+
+    last_rowid: int
+    card_uids: frozenset[str]
+    shape_changed: bool
+    """Squads, columns or tags changed: re-read the board's shape."""
+    count: int
+
+
+def last_rowid(conn: Connection) -> int:
+    row = conn.execute("SELECT max(rowid) FROM events").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def changes_since(conn: Connection, rowid: int, squad_id: str) -> Changes:
+    found = conn.execute(
+        "SELECT rowid, kind, card_uid, squad_id FROM events WHERE rowid > ? ORDER BY rowid",
+        [rowid],
+    ).fetchall()
+    uids = frozenset(r[2] for r in found if r[2] and r[3] == squad_id)
+    shape = any(not r[1].startswith(("card.", "wip.")) for r in found)
+    return Changes(found[-1][0] if found else rowid, uids, shape, len(found))

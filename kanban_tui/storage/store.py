@@ -40,6 +40,7 @@ from kanban_tui.domain.events import (
 from kanban_tui.domain.models import (
     Board,
     Card,
+    CardTimes,
     ClassOfService,
     Column,
     ColumnRole,
@@ -78,6 +79,15 @@ T = TypeVar("T")
 
 UNSET: Any = object()
 """Marks an optional argument the caller did not give (distinct from None, which clears)."""
+
+
+@dataclass(frozen=True)
+class BoardSnapshot:
+    """A board as read in one transaction, for the UI."""
+
+    board: Board
+    times: dict[str, CardTimes]
+    last_rowid: int
 
 
 @dataclass(frozen=True)
@@ -386,6 +396,36 @@ class Store:
             return queries.events(conn, where)
 
         return self._read(read)
+
+    def snapshot(
+        self, squad: str | None = None, *, include_archived: bool = False
+    ) -> BoardSnapshot:
+        """A squad's whole board with card times, and the log position it reflects (for refresh)."""
+
+        def read(conn: Connection) -> BoardSnapshot:
+            found = queries.resolve_squad(conn, squad)
+            return BoardSnapshot(
+                board=queries.board(conn, found, include_archived=include_archived),
+                times=queries.card_times(conn, found.id),
+                last_rowid=queries.last_rowid(conn),
+            )
+
+        return self._read(read)
+
+    def changes_since(self, rowid: int, squad_id: str) -> queries.Changes:
+        """What was appended to the log after `rowid` (cheap when nothing was)."""
+        return self._read(lambda conn: queries.changes_since(conn, rowid, squad_id))
+
+    def cards_with_times(
+        self, squad_id: str, uids: Sequence[str]
+    ) -> tuple[list[Card], dict[str, CardTimes]]:
+        """Re-read some cards (deleted ones are missing from the result) and their times."""
+        return self._read(
+            lambda conn: (
+                queries.cards_by_uid(conn, uids),
+                queries.card_times(conn, squad_id, uids),
+            )
+        )
 
     def card_keys(self, uids: Sequence[str]) -> dict[str, str]:
         return self._read(lambda conn: queries.card_keys(conn, uids))
@@ -843,8 +883,11 @@ class Store:
         after: str | None = None,
         override_reason: str | None = None,
         at: datetime | None = None,
+        position: str | None = None,
     ) -> CardChange:
         """Move a card to another column (last, `top`, or next to a card), or within its column.
+
+        `position` puts the card back at an exact ordering key (undo uses it).
 
         The target column's WIP limit is checked inside the transaction, so two teammates cannot
         both fill the last slot. A `warn` column records a breach; a full `block` column refuses
@@ -863,17 +906,21 @@ class Store:
                 else next(c for c in queries.columns(w.conn, squad.id) if c.id == card.column_id)
             )
             changes_column = target.id != card.column_id
-            if not changes_column and not (top or before or after):
+            if not changes_column and not (top or before or after or position):
                 raise Refused(f"{card.key} is already in '{target.name}'")
             outcome = (
                 w.admit(card, target, override_reason)
                 if changes_column and not card.archived
                 else rules.WipOutcome.WITHIN_LIMIT
             )
-            position = w.position_in(target.id, card.uid, top=top, before=before, after=after)
+            new_position = position or w.position_in(
+                target.id, card.uid, top=top, before=before, after=after
+            )
             w.append(
                 EventKind.CARD_MOVED,
-                CardMoved(from_column_id=card.column_id, column_id=target.id, position=position),
+                CardMoved(
+                    from_column_id=card.column_id, column_id=target.id, position=new_position
+                ),
                 squad_id=squad.id,
                 card_uid=card.uid,
             )

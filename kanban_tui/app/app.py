@@ -1,0 +1,96 @@
+"""The squadboard Textual app and its one factory, shared by the CLI, tests and snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from kanban_tui.app.commands import BoardCommands
+from kanban_tui.app.screens.board import POLL_SECONDS, BoardScreen
+from kanban_tui.app.screens.help import HelpScreen
+from kanban_tui.app.ui_state import UiState, load_ui_state, save_ui_state
+from kanban_tui.domain.clock import Clock, system_clock
+from kanban_tui.storage.store import Store
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class SquadboardApp(App[None]):
+    """squadboard in the terminal."""
+
+    CSS_PATH = [STYLES / "board.tcss", STYLES / "dialogs.tcss"]
+    TITLE = "squadboard"
+    COMMANDS = App.COMMANDS | {BoardCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        squad: str | None = None,
+        clock: Clock = system_clock,
+        ui_state_file: Path | None = None,
+        poll_seconds: float | None = POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.ui_state_file = ui_state_file
+        self.ui_state = load_ui_state(ui_state_file) if ui_state_file else UiState()
+        self.board_key = str(store.path.resolve())
+        self.start_squad = squad or self.ui_state.last_squad.get(self.board_key)
+        self.poll_seconds = poll_seconds
+
+    def on_mount(self) -> None:
+        if self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
+        self.push_screen(
+            BoardScreen(
+                self.store,
+                self.clock,
+                self.start_squad,
+                poll_seconds=self.poll_seconds,
+                on_squad_chosen=self._remember_squad,
+            )
+        )
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def watch_theme(self, theme: str) -> None:
+        if self.ui_state_file and theme != self.ui_state.theme:
+            self.ui_state = self.ui_state.model_copy(update={"theme": theme})
+            self._save_ui_state()
+
+    def _remember_squad(self, squad: str) -> None:
+        remembered = {**self.ui_state.last_squad, self.board_key: squad}
+        self.ui_state = self.ui_state.model_copy(update={"last_squad": remembered})
+        self._save_ui_state()
+
+    @work(thread=True, group="ui-state", exit_on_error=False)
+    def _save_ui_state(self) -> None:
+        if self.ui_state_file:
+            save_ui_state(self.ui_state_file, self.ui_state)
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def create_app(
+    store: Store,
+    *,
+    squad: str | None = None,
+    clock: Clock = system_clock,
+    ui_state_file: Path | None = None,
+    poll_seconds: float | None = POLL_SECONDS,
+) -> SquadboardApp:
+    """Build the app; the CLI, the tests and the snapshot tests all come through here."""
+    return SquadboardApp(
+        store, squad=squad, clock=clock, ui_state_file=ui_state_file, poll_seconds=poll_seconds
+    )

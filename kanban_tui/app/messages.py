@@ -1,0 +1,101 @@
+"""Messages that thread workers post to the board screen; handlers own the state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from kanban_tui.domain.errors import WipLimitReached
+from kanban_tui.domain.events import Event
+from kanban_tui.domain.models import Card, CardTimes
+from kanban_tui.storage.queries import Changes
+from kanban_tui.storage.store import BoardSnapshot, CardChange, Store
+
+
+@dataclass
+class BoardLoaded(Message):
+    """A whole board was read."""
+
+    snapshot: BoardSnapshot
+
+
+@dataclass
+class CardsChanged(Message):
+    """Someone (maybe us) changed these cards; patch them in place."""
+
+    changes: Changes
+    cards: list[Card]
+    times: dict[str, CardTimes]
+
+
+@dataclass
+class ChangeDone(Message):
+    """One of our own changes was committed."""
+
+    change: CardChange
+    summary: str
+    undo: UndoStep | None
+    follow: bool = False
+    """Move the cursor to the changed card (it may be in another column now)."""
+    announce: bool = False
+    """Show the summary as a notification (undo does, so the user sees what was taken back)."""
+
+
+@dataclass
+class ChangeRefused(Message):
+    """The store refused a change; the message says why in one line."""
+
+    reason: str
+
+
+@dataclass
+class WipRefused(Message):
+    """A change hit a full `block` column; `retry` redoes it with the user's override reason."""
+
+    error: WipLimitReached
+    retry: Callable[[str], None]
+
+
+@dataclass
+class DetailsLoaded(Message):
+    """History for the details panel."""
+
+    card: Card
+    history: list[Event]
+
+
+@dataclass
+class BoardUnavailable(Message):
+    """The board could not be read (file gone, locked too long, not a board)."""
+
+    reason: str
+
+
+@dataclass
+class SquadsLoaded(Message):
+    """The squads in the file, for the switcher."""
+
+    squads: list[tuple[str, str]]
+
+
+@dataclass
+class EditConflict(Message):
+    """A teammate changed the card while its form was open."""
+
+    key: str
+    changed_by: str
+    fields: list[str]
+    save_anyway: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class UndoStep:
+    """How to take back one of our changes: the card as we left it, and the inverse action."""
+
+    description: str
+    key: str
+    left_at: str
+    """`updated_at` of the card right after our change; if it moved on, someone else changed it."""
+    inverse: Callable[[Store], CardChange]

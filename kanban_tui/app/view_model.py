@@ -1,0 +1,224 @@
+"""What the board shows, computed from domain models: card faces and column headers.
+
+Pure functions (no Textual), so the rules for ages, due dates, WIP states and done-column
+ordering are tested without a terminal. Every string here comes from the board file and is made
+`printable`; widgets render it as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from kanban_tui.domain.filters import CardQuery
+from kanban_tui.domain.flow import calendar_days
+from kanban_tui.domain.models import Board, Card, CardTimes, ClassOfService, Column, ColumnRole
+from kanban_tui.domain.text import printable
+
+DONE_COLUMN_CAP = 40
+"""Done columns show this many most recent cards; the rest are counted, not drawn."""
+
+DUE_SOON_DAYS = 3
+
+
+class WipState(Enum):
+    """A column's WIP state; shown with a marker as well as a colour."""
+
+    UNLIMITED = ""
+    CAN_PULL = "pull"
+    AT_LIMIT = "at"
+    OVER_LIMIT = "over"
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """One card as drawn on the board."""
+
+    uid: str
+    key: str
+    title: str
+    class_of_service: ClassOfService
+    blocked: bool
+    archived: bool
+    tags: tuple[tuple[str, str], ...]
+    """(name, colour) pairs."""
+    initials: str
+    age: str
+    due: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ColumnFace:
+    """One column's header data and the cards it draws, in order."""
+
+    column: Column
+    count: int
+    """Cards counting toward WIP (not archived), whatever the filter shows."""
+    cards: tuple[CardFace, ...]
+    hidden: int
+    """Older done cards not drawn (DONE_COLUMN_CAP)."""
+    state: WipState
+
+    @property
+    def header(self) -> str:
+        """`Doing 3/3 ■full`: the state has a marker and a word, not only a colour."""
+        name = printable(self.column.name)
+        if self.column.wip_limit is None or not self.column.counts_toward_wip:
+            return f"{name} {self.count}"
+        marker = {
+            WipState.OVER_LIMIT: " ▲over",
+            WipState.AT_LIMIT: " ■full",
+            WipState.CAN_PULL: " ◇pull",
+        }.get(self.state, "")
+        return f"{name} {self.count}/{self.column.wip_limit}{marker}"
+
+
+def initials(name: str) -> str:
+    """`Ana Costa` -> `AC`, `Ben` -> `BE`."""
+    words = printable(name).split()
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def wip_state(column: Column, count: int) -> WipState:
+    if column.wip_limit is None or not column.counts_toward_wip:
+        return WipState.UNLIMITED
+    if count > column.wip_limit:
+        return WipState.OVER_LIMIT
+    if count == column.wip_limit:
+        return WipState.AT_LIMIT
+    return WipState.CAN_PULL if column.is_started else WipState.UNLIMITED
+
+
+def card_face(
+    card: Card,
+    column: Column,
+    times: CardTimes | None,
+    tags: Mapping[str, tuple[str, str]],
+    now: datetime,
+    zone: ZoneInfo,
+) -> CardFace:
+    started = times.started_at if times else None
+    if column.role is ColumnRole.DONE:
+        finished = times.column_entered_at if times and times.column_entered_at else now
+        age = f"✓{calendar_days(started or card.created_at, finished, zone)}d"
+    else:
+        age = f"{calendar_days(started or card.created_at, now, zone)}d"
+    due, overdue = "", False
+    if card.due is not None and column.role is not ColumnRole.DONE:
+        today = now.astimezone(zone).date()
+        if card.due < today:
+            due, overdue = f"overdue {(today - card.due).days}d", True
+        elif card.due == today:
+            due, overdue = "due today", True
+        elif card.due <= today + timedelta(days=DUE_SOON_DAYS):
+            due = f"due {card.due.strftime('%a %d %b')}"
+    return CardFace(
+        uid=card.uid,
+        key=card.key,
+        title=printable(card.title),
+        class_of_service=card.class_of_service,
+        blocked=card.blocked,
+        archived=card.archived,
+        tags=tuple(tags[t] for t in card.tag_ids if t in tags),
+        initials=" ".join(initials(a) for a in card.assignees),
+        age=age,
+        due=due,
+        overdue=overdue,
+    )
+
+
+def build_column(
+    column: Column,
+    cards: Sequence[Card],
+    times: Mapping[str, CardTimes],
+    tags: Mapping[str, tuple[str, str]],
+    now: datetime,
+    zone: ZoneInfo,
+    query: CardQuery,
+    *,
+    show_archived: bool = False,
+) -> ColumnFace:
+    """What one column draws: its WIP count and the cards that pass the filter, in order."""
+    count = sum(not c.archived for c in cards)
+    tag_names = {tag_id: name for tag_id, (name, _) in tags.items()}
+    shown = [c for c in cards if (show_archived or not c.archived) and query.matches(c, tag_names)]
+    hidden = 0
+    if column.role is ColumnRole.DONE:
+        # Recent work first; finished work does not grow the screen without bound.
+        never = datetime.min.replace(tzinfo=now.tzinfo)
+        shown.sort(key=lambda c: _entered(times, c) or never, reverse=True)
+        hidden = max(0, len(shown) - DONE_COLUMN_CAP)
+        shown = shown[:DONE_COLUMN_CAP]
+    return ColumnFace(
+        column=column,
+        count=count,
+        cards=tuple(card_face(c, column, times.get(c.uid), tags, now, zone) for c in shown),
+        hidden=hidden,
+        state=wip_state(column, count),
+    )
+
+
+class BoardState:
+    """The board held by the UI: the shape, and cards by column, patched as changes arrive."""
+
+    def __init__(self, board: Board, times: Mapping[str, CardTimes]) -> None:
+        self.shape = board.model_copy(update={"cards": ()})
+        self.zone = ZoneInfo(board.squad.timezone)
+        self.times = dict(times)
+        self.cards = {c.uid: c for c in board.cards}
+        self._tags = {t.id: (printable(t.name), t.colour) for t in board.tags}
+        self.by_column: dict[str, list[Card]] = {c.id: [] for c in board.columns}
+        for card in board.cards:
+            self.by_column.setdefault(card.column_id, []).append(card)
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.shape.columns
+
+    def patch(
+        self, cards: Sequence[Card], times: Mapping[str, CardTimes], gone: Iterable[str]
+    ) -> set[str]:
+        """Apply re-read cards (and remove deleted ones); returns the columns that changed."""
+        touched: set[str] = set()
+        for uid in [*gone, *(c.uid for c in cards)]:
+            old = self.cards.pop(uid, None)
+            if old is not None:
+                self.by_column[old.column_id] = [
+                    c for c in self.by_column.get(old.column_id, []) if c.uid != uid
+                ]
+                touched.add(old.column_id)
+        for card in cards:
+            self.cards[card.uid] = card
+            column = self.by_column.setdefault(card.column_id, [])
+            column.append(card)
+            column.sort(key=lambda c: (c.position, c.uid))
+            touched.add(card.column_id)
+        self.times.update(times)
+        return touched
+
+    def face(
+        self, column: Column, now: datetime, query: CardQuery, show_archived: bool
+    ) -> ColumnFace:
+        return build_column(
+            column,
+            self.by_column.get(column.id, []),
+            self.times,
+            self._tags,
+            now,
+            self.zone,
+            query,
+            show_archived=show_archived,
+        )
+
+
+def _entered(times: Mapping[str, CardTimes], card: Card) -> datetime | None:
+    found = times.get(card.uid)
+    return found.column_entered_at if found else None

@@ -1,0 +1,227 @@
+"""A column's cards drawn with Textual's line API: only visible lines are rendered.
+
+One widget per column, not one per card, so a column of 10,000 cards costs no more to draw or
+update than a column of ten (see ../shared/textual-notes.md: line-API columns stay flat).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kanban_tui.app.view_model import CardFace
+from kanban_tui.domain.models import ClassOfService
+
+CARD_HEIGHT = 4
+"""Three lines of card and one line of space."""
+
+TAG_COLOURS = {
+    "orange": "dark_orange",
+    "purple": "purple",
+    "pink": "hot_pink",
+    "teal": "dark_cyan",
+    "grey": "grey50",
+}
+CLASS_MARKERS = {
+    ClassOfService.EXPEDITE: "⚡exp",
+    ClassOfService.FIXED_DATE: "◷",
+    ClassOfService.INTANGIBLE: "○",
+    ClassOfService.STANDARD: "",
+}
+
+
+def tag_style(colour: str) -> Style:
+    try:
+        return Style(color=TAG_COLOURS.get(colour, colour))
+    except Exception:  # an unknown colour from a merged file: draw it plainly
+        return Style()
+
+
+class CardList(ScrollView, can_focus=True):
+    """The cards of one column, with a cursor on one of them."""
+
+    COMPONENT_CLASSES = {
+        "card-list--card",
+        "card-list--cursor",
+        "card-list--key",
+        "card-list--muted",
+        "card-list--blocked",
+        "card-list--expedite",
+        "card-list--overdue",
+        "card-list--hint",
+    }
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-5)", show=False),
+        Binding("pagedown", "cursor(5)", show=False),
+        Binding("home", "cursor_to(0)", show=False),
+        Binding("end", "cursor_to(-1)", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor is on another card (or the list got focus)."""
+
+        card_list: CardList
+        uid: str | None
+
+        @property
+        def control(self) -> CardList:
+            return self.card_list
+
+    def __init__(self, column_id: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.column_id = column_id
+        self.faces: tuple[CardFace, ...] = ()
+        self.hidden = 0
+        self._cache: dict[tuple[int, int, int, bool], Strip] = {}
+
+    @property
+    def current(self) -> CardFace | None:
+        return self.faces[self.cursor] if 0 <= self.cursor < len(self.faces) else None
+
+    def show(self, faces: Sequence[CardFace], hidden: int, keep_uid: str | None = None) -> None:
+        """Replace the cards, keeping the cursor on the same card when it is still here."""
+        keep = keep_uid or (self.current.uid if self.current else None)
+        self.faces = tuple(faces)
+        self.hidden = hidden
+        self._cache.clear()
+        index = next((i for i, f in enumerate(self.faces) if f.uid == keep), None)
+        extra = 1 if hidden else 0
+        self.virtual_size = Size(self.size.width, (len(self.faces) + extra) * CARD_HEIGHT)
+        self.set_reactive(
+            CardList.cursor,
+            min(index if index is not None else self.cursor, max(0, len(self.faces) - 1)),
+        )
+        self.refresh()
+        if self.has_focus:
+            self._announce()
+
+    def select_uid(self, uid: str) -> None:
+        for index, face in enumerate(self.faces):
+            if face.uid == uid:
+                self.cursor = index
+                return
+
+    def action_cursor(self, step: int) -> None:
+        if self.faces:
+            self.cursor = max(0, min(len(self.faces) - 1, self.cursor + step))
+
+    def action_cursor_to(self, index: int) -> None:
+        if self.faces:
+            self.cursor = index % len(self.faces)
+
+    def watch_cursor(self) -> None:
+        self._cache.clear()
+        self.scroll_to_region(
+            Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
+        )
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        self.post_message(self.Highlighted(self, self.current.uid if self.current else None))
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+        self._announce()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        extra = 1 if self.hidden else 0
+        self.virtual_size = Size(self.size.width, (len(self.faces) + extra) * CARD_HEIGHT)
+
+    def on_click(self, event: events.Click) -> None:
+        index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        if 0 <= index < len(self.faces):
+            self.cursor = index
+
+    def render_line(self, y: int) -> Strip:
+        line = y + self.scroll_offset.y
+        index, row = divmod(line, CARD_HEIGHT)
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self.faces):
+            if index == len(self.faces) and self.hidden and row == 1:
+                hint = f" … {self.hidden} older cards not shown"
+                style = self.get_component_rich_style("card-list--hint")
+                return Strip(Segment.adjust_line_length([Segment(hint, style)], width, base))
+            return Strip.blank(width, base)
+        if row == CARD_HEIGHT - 1:
+            return Strip.blank(width, base)
+        selected = index == self.cursor and (self.has_focus or self.has_focus_within)
+        key = (index, row, width, selected)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._render_card_row(
+                self.faces[index], row, width, selected
+            )
+        return cached
+
+    def _render_card_row(self, face: CardFace, row: int, width: int, selected: bool) -> Strip:
+        style = self.get_component_rich_style(
+            "card-list--cursor" if selected else "card-list--card"
+        )
+        muted = style + self.get_component_rich_style("card-list--muted")
+        parts: list[Segment] = [Segment(" ", style)]
+        if row == 0:
+            parts.append(Segment(face.key, style + self.get_component_rich_style("card-list--key")))
+            marker = CLASS_MARKERS[face.class_of_service]
+            if marker:
+                kind = (
+                    "card-list--expedite"
+                    if face.class_of_service is ClassOfService.EXPEDITE
+                    else "card-list--muted"
+                )
+                parts.append(Segment(f" {marker}", style + self.get_component_rich_style(kind)))
+            if face.blocked:
+                parts.append(
+                    Segment(
+                        " ⛔blocked", style + self.get_component_rich_style("card-list--blocked")
+                    )
+                )
+            if face.archived:
+                parts.append(Segment(" archived", muted))
+            used = sum(s.cell_length for s in parts)
+            room = width - used - len(face.age) - 1
+            if room > 0:
+                parts.append(Segment(" " * room, style))
+                parts.append(Segment(face.age, muted))
+        elif row == 1:
+            parts.append(Segment(_ellipsis(face.title, width - 2), style))
+        else:
+            for name, colour in face.tags:
+                parts.append(Segment("■", style + tag_style(colour)))
+                parts.append(Segment(f"{name[:12]} ", style))
+            if face.initials:
+                parts.append(Segment(face.initials + " ", muted))
+            if face.due:
+                due = "card-list--overdue" if face.overdue else "card-list--muted"
+                parts.append(Segment(face.due, style + self.get_component_rich_style(due)))
+        return Strip(Segment.adjust_line_length(parts, width, style))
+
+
+def _ellipsis(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    from rich.cells import cell_len, set_cell_size
+
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
