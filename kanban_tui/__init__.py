@@ -1,8 +1,4 @@
 """squadboard: a terminal Kanban board for customer value squads."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("squadboard")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"
+"""The one place the version lives (pyproject reads it), so nothing scans package metadata."""

@@ -6,6 +6,7 @@ Running `squadboard` with no subcommand opens the board. Errors are one line on 
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,34 @@ from kanban_tui.config import DB_ENV, USER_ENV, default_actor, default_db_path
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.text import printable
 
+COMMANDS = {
+    "init": "kanban_tui.cli.board:init",
+    "open": "kanban_tui.cli.board:open_board",
+    "board": "kanban_tui.cli.board:show_board",
+    "demo": "kanban_tui.cli.board:demo",
+    "squad": "kanban_tui.cli.shape:squad",
+    "column": "kanban_tui.cli.shape:column",
+    "tag": "kanban_tui.cli.shape:tag",
+    "card": "kanban_tui.cli.cards:card",
+    "log": "kanban_tui.cli.history:log",
+}
+"""Subcommands by name, imported only when used, so opening the board loads only what it needs."""
+
 
 class SquadboardGroup(click.Group):
-    """The root group: turns every error into one line and the right exit code."""
+    """The root group: loads subcommands lazily; turns every error into one line and exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, **extra: Any
@@ -111,23 +137,3 @@ def cli(ctx: click.Context, db_path: Path | None, user: str | None) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli()
-
-
-def _register() -> None:
-    from kanban_tui.cli import board, cards, history, shape
-
-    for command in (
-        board.init,
-        board.show_board,
-        board.open_board,
-        board.demo,
-        shape.squad,
-        shape.column,
-        shape.tag,
-        cards.card,
-        history.log,
-    ):
-        cli.add_command(command)
-
-
-_register()

@@ -6,8 +6,6 @@ import sys
 from collections import defaultdict
 
 import click
-from rich.columns import Columns
-from rich.panel import Panel
 from rich.text import Text
 
 from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
@@ -69,6 +67,9 @@ def show_board(state: CliContext, squad: str | None, archived: bool, as_json: bo
             }
         )
         return
+    from rich.columns import Columns
+    from rich.panel import Panel
+
     out = console()
     out.print(Text(printable(board.squad.name), style="bold"))
     if board.squad.mission:

@@ -50,7 +50,7 @@ class EventKind(StrEnum):
 class Payload(BaseModel):
     """Base for payloads: strict about unknown fields so a typo never passes silently."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class SquadCreated(Payload):
@@ -194,7 +194,7 @@ PAYLOADS: dict[EventKind, type[Payload]] = {
 class Event(BaseModel):
     """One immutable entry of the log."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     """UUIDv7: globally unique and sortable by creation time."""

@@ -41,7 +41,8 @@ class ClassOfService(StrEnum):
 class Frozen(BaseModel):
     """Base for immutable models: a change makes a new value, so UI watchers always fire."""
 
-    model_config = ConfigDict(frozen=True)
+    # Schemas are built on first use, not at import: keeps the board's start-up fast.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Squad(Frozen):

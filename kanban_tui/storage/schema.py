@@ -7,10 +7,13 @@ squadboard is refused before anything is written to it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 from kanban_tui.storage.connection import (
     APPLICATION_ID,
@@ -19,8 +22,6 @@ from kanban_tui.storage.connection import (
     DatabaseError,
     in_immediate_transaction,
 )
-
-migrations = Migrations("squadboard")
 
 PROJECTION_TABLES = (
     "squads",
@@ -34,7 +35,6 @@ PROJECTION_TABLES = (
 """Tables derived from the event log; `rebuild` empties and refills exactly these."""
 
 
-@migrations()
 def m001_event_log_and_projections(db: Database) -> None:
     """The append-only event log and the current-state projections."""
     db.table("events").create(
@@ -172,8 +172,21 @@ def m001_event_log_and_projections(db: Database) -> None:
     db.table("wip_exceptions").create_index(["squad_id", "at"])
 
 
-SCHEMA_VERSION = 1
-"""The number of migrations above; stored in `PRAGMA user_version` (a test keeps them in step)."""
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_event_log_and_projections,)
+"""Every schema change in order; append, never edit or reorder."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema version this squadboard writes; stored in `PRAGMA user_version`."""
+
+
+def migration_set() -> Migrations:
+    """sqlite-utils' record of which migrations a file has had (imported only when needed)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations("squadboard")
+    for migration in MIGRATIONS:
+        migrations()(migration)
+    return migrations
 
 
 def _pragma(conn: Connection, name: str) -> int:
@@ -215,7 +228,9 @@ def migrate(conn: Connection, path: Path) -> None:
     def apply() -> None:
         if not check_identity(conn, path):
             return  # another process migrated while we waited for the lock
-        migrations.apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+        from sqlite_utils import Database  # only a file that needs migrating pays for this import
+
+        migration_set().apply(Database(conn, execute_plugins=False, recursive_triggers=False))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

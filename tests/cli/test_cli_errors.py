@@ -241,9 +241,12 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
 
     def with_json(command: click.Command, path: tuple[str, ...]) -> set[str]:
         if isinstance(command, click.Group):
+            context = click.Context(command)
+            subs = {n: command.get_command(context, n) for n in command.list_commands(context)}
             return {
                 name
-                for sub_name, sub in command.commands.items()
+                for sub_name, sub in subs.items()
+                if sub is not None
                 for name in with_json(sub, (*path, sub_name))
             }
         has = any(isinstance(p, click.Option) and "--json" in p.opts for p in command.params)
@@ -253,9 +256,14 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
         command: click.Command = cli
         path = []
         for arg in args:
-            if not isinstance(command, click.Group) or arg not in command.commands:
+            found = (
+                command.get_command(click.Context(command), arg)
+                if isinstance(command, click.Group)
+                else None
+            )
+            if found is None:
                 break
-            command = command.commands[arg]
+            command = found
             path.append(arg)
         return " ".join(path)
 

@@ -22,7 +22,10 @@ def walk(
     """Every command and group under `command`, with the words that invoke it."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        context = click.Context(command)
+        for name in sorted(command.list_commands(context)):
+            sub = command.get_command(context, name)
+            assert sub is not None
             yield from walk(sub, (*path, name))
 
 
@@ -86,7 +89,7 @@ def test_every_command_has_help(
             assert param.help, f"{' '.join(path)} {param.opts[0]} has no help text"
             assert param.opts[-1] in out
     if isinstance(command, click.Group):
-        for name in command.commands:
+        for name in command.list_commands(click.Context(command)):
             assert re.search(rf"^\s+{re.escape(name)}\s+\S", out, re.MULTILINE), name
     assert not db_path.exists(), "asking for help must not create a board file"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from kanban_tui.storage.connection import APPLICATION_ID, BoardFileError, connect, sqlite_version
-from kanban_tui.storage.schema import SCHEMA_VERSION, migrations
+from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import file_digest
@@ -34,7 +34,7 @@ def test_a_new_file_identifies_itself(db_path: Path, clock: FakeClock) -> None:
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    applied = migrations.applied(Database(conn, execute_plugins=False))
+    applied = migration_set().applied(Database(conn, execute_plugins=False))
     assert len(applied) == SCHEMA_VERSION
     conn.close()
 
@@ -44,7 +44,7 @@ def test_migrations_are_idempotent(db_path: Path, clock: FakeClock) -> None:
     before = _schema(db_path)
     Store(db_path, actor="Ben", clock=clock).close()
     conn = connect(db_path)
-    migrations.apply(Database(conn, execute_plugins=False))
+    migration_set().apply(Database(conn, execute_plugins=False))
     conn.close()
     assert _schema(db_path) == before
 
