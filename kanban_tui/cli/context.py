@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,7 +32,10 @@ class CliContext:
     def store(self, *, create: bool = True) -> Store:
         """The board file; commands that only read pass `create=False` to never create one."""
         if self._store is None:
-            self._store = Store(self.db_path, actor=self.user, clock=self.clock, create=create)
+            read_only = self.db_path.exists() and not os.access(self.db_path, os.W_OK)
+            self._store = Store(
+                self.db_path, actor=self.user, clock=self.clock, create=create, read_only=read_only
+            )
         return self._store
 
     def close(self) -> None:

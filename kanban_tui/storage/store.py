@@ -241,12 +241,20 @@ class Store:
     """
 
     def __init__(
-        self, path: Path | str, *, actor: str, clock: Clock = system_clock, create: bool = True
+        self,
+        path: Path | str,
+        *,
+        actor: str,
+        clock: Clock = system_clock,
+        create: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.actor = clean_name(actor, "user name")
         self._clock = clock
-        self._create = create
+        self._create = create and not read_only
+        self.read_only = read_only
+        """Opened for reading only (the file is not writable for this user): writes are refused."""
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
@@ -265,12 +273,18 @@ class Store:
                     "or `squadboard demo`"
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = connect(self.path)
+        conn = connect(self.path, read_only=self.read_only)
         try:
             needs_schema = check_identity(conn, self.path)
-            configure(conn)
-            if needs_schema:
-                migrate(conn, self.path)
+            if self.read_only:
+                if needs_schema:
+                    raise BoardFileError(
+                        f"{self.path} is read-only and needs an upgrade that only its owner can do"
+                    )
+            else:
+                configure(conn)
+                if needs_schema:
+                    migrate(conn, self.path)
         except BaseException:
             conn.close()
             raise
@@ -297,7 +311,12 @@ class Store:
         conn = self._connection()
         return in_read_transaction(conn, lambda: work(conn))
 
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise Refused(f"{self.path} is read-only for you: the board can be viewed, not changed")
+
     def _write(self, work: Callable[[_Writer], T], at: datetime | None = None) -> T:
+        self._check_writable()
         conn = self._connection()
         return in_immediate_transaction(
             conn, lambda: work(_Writer(conn, self.actor, self._clock(), at))
@@ -1070,6 +1089,8 @@ class Store:
         whole log afterwards rather than folded one by one.
         """
 
+        self._check_writable()
+
         def work() -> int:
             conn = self._connection()
             count = 0
@@ -1114,6 +1135,7 @@ class Store:
 
     def rebuild_projections(self) -> int:
         """Rebuild every projection from the event log alone; returns the events folded."""
+        self._check_writable()
         conn = self._connection()
         return in_immediate_transaction(conn, lambda: self._refold(conn))
 

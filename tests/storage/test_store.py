@@ -16,7 +16,7 @@ from kanban_tui.domain.rules import WipOutcome
 from kanban_tui.storage.connection import connect
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
-from tests.storage.helpers import dump_projections, event_count
+from tests.storage.helpers import dump_projections, event_count, file_digest
 
 
 def _fill(store: Store, column: str, count: int) -> list[str]:
@@ -192,3 +192,23 @@ def test_payloads_are_compact_json(store: Store, squad: Squad) -> None:
     conn.close()
     assert json.loads(payload)["title"] == "plain"
     assert " " not in payload.replace("plain", "")
+
+
+def test_a_read_only_board_can_be_read_but_never_written(
+    store: Store, squad: Squad, db_path: Path, clock: FakeClock
+) -> None:
+    key = store.add_card(None, "visible").card.key
+    store.close()
+    digest = file_digest(db_path)
+    with Store(db_path, actor="Ben", clock=clock, read_only=True) as viewer:
+        assert viewer.card(key).title == "visible"
+        assert viewer.snapshot().board.squad.name == "Growth squad"
+        for write in (
+            lambda: viewer.move_card(key, "Doing"),
+            lambda: viewer.add_squad("Another"),
+            viewer.rebuild_projections,
+            lambda: viewer.append_history([]),
+        ):
+            with pytest.raises(Refused, match="read-only"):
+                write()
+    assert file_digest(db_path) == digest

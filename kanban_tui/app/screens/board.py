@@ -123,6 +123,8 @@ class BoardScreen(Screen[None]):
         self.query_one("#squad-name", Static).update(Text("Loading the board…", style="dim"))
         self.query_one("#details", CardDetails).display = self.app.size.width >= 150
         self.query_one("#filter", Input).display = False
+        if self.store.read_only:
+            self._set_status("read-only", "READ-ONLY: you can look, not change")
         self.load_board()
         self.load_squads()
         if self.poll_seconds:
