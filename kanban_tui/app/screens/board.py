@@ -274,6 +274,8 @@ class BoardScreen(Screen[None]):
 
     @on(CardList.Highlighted)
     def highlighted(self, message: CardList.Highlighted) -> None:
+        if not message.card_list.has_focus:
+            return  # a column redrawn in the background does not take the focus
         self.focused_column_id = message.card_list.column_id
         self.highlighted_uid = message.uid
         self._load_details_for(message.uid)

@@ -61,6 +61,9 @@ class CardList(ScrollView, can_focus=True):
         "card-list--hint",
     }
     BINDINGS = [
+        # ScrollView would scroll sideways on left/right; on the board they change column.
+        Binding("left,h", "screen.focus_column(-1)", show=False),
+        Binding("right,l", "screen.focus_column(1)", show=False),
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
         Binding("pageup", "cursor(-5)", show=False),
@@ -69,7 +72,7 @@ class CardList(ScrollView, can_focus=True):
         Binding("end", "cursor_to(-1)", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     @dataclass
     class Highlighted(Message):
@@ -101,7 +104,7 @@ class CardList(ScrollView, can_focus=True):
         self._cache.clear()
         index = next((i for i, f in enumerate(self.faces) if f.uid == keep), None)
         extra = 1 if hidden else 0
-        self.virtual_size = Size(self.size.width, (len(self.faces) + extra) * CARD_HEIGHT)
+        self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
         self.set_reactive(
             CardList.cursor,
             min(index if index is not None else self.cursor, max(0, len(self.faces) - 1)),
@@ -147,7 +150,7 @@ class CardList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._cache.clear()
         extra = 1 if self.hidden else 0
-        self.virtual_size = Size(self.size.width, (len(self.faces) + extra) * CARD_HEIGHT)
+        self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
 
     def on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
@@ -157,12 +160,12 @@ class CardList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y
         index, row = divmod(line, CARD_HEIGHT)
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self.rich_style
         if index >= len(self.faces):
             if index == len(self.faces) and self.hidden and row == 1:
                 hint = f" … {self.hidden} older cards not shown"
-                style = self.get_component_rich_style("card-list--hint")
+                style = self._accent("card-list--hint")
                 return Strip(Segment.adjust_line_length([Segment(hint, style)], width, base))
             return Strip.blank(width, base)
         if row == CARD_HEIGHT - 1:
@@ -176,14 +179,18 @@ class CardList(ScrollView, can_focus=True):
             )
         return cached
 
+    def _accent(self, component: str) -> Style:
+        """A component's own colours only, so accents keep the card's background."""
+        return self.get_component_rich_style(component, partial=True)
+
     def _render_card_row(self, face: CardFace, row: int, width: int, selected: bool) -> Strip:
         style = self.get_component_rich_style(
             "card-list--cursor" if selected else "card-list--card"
         )
-        muted = style + self.get_component_rich_style("card-list--muted")
+        muted = style + self._accent("card-list--muted")
         parts: list[Segment] = [Segment(" ", style)]
         if row == 0:
-            parts.append(Segment(face.key, style + self.get_component_rich_style("card-list--key")))
+            parts.append(Segment(face.key, style + self._accent("card-list--key")))
             marker = CLASS_MARKERS[face.class_of_service]
             if marker:
                 kind = (
@@ -191,13 +198,9 @@ class CardList(ScrollView, can_focus=True):
                     if face.class_of_service is ClassOfService.EXPEDITE
                     else "card-list--muted"
                 )
-                parts.append(Segment(f" {marker}", style + self.get_component_rich_style(kind)))
+                parts.append(Segment(f" {marker}", style + self._accent(kind)))
             if face.blocked:
-                parts.append(
-                    Segment(
-                        " ⛔blocked", style + self.get_component_rich_style("card-list--blocked")
-                    )
-                )
+                parts.append(Segment(" ⛔blocked", style + self._accent("card-list--blocked")))
             if face.archived:
                 parts.append(Segment(" archived", muted))
             used = sum(s.cell_length for s in parts)
@@ -215,7 +218,7 @@ class CardList(ScrollView, can_focus=True):
                 parts.append(Segment(face.initials + " ", muted))
             if face.due:
                 due = "card-list--overdue" if face.overdue else "card-list--muted"
-                parts.append(Segment(face.due, style + self.get_component_rich_style(due)))
+                parts.append(Segment(face.due, style + self._accent(due)))
         return Strip(Segment.adjust_line_length(parts, width, style))
 
 
