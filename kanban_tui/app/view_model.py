@@ -7,10 +7,11 @@ ordering are tested without a terminal. Every string here comes from the board f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.filters import CardQuery
@@ -51,6 +52,48 @@ class CardFace:
     overdue: bool
 
 
+class FaceList(Sequence[CardFace]):
+    """A column's card faces, each built the first time it is drawn.
+
+    A column of 6,000 cards draws perhaps ten of them; building every face up front was most of
+    the time a large board took to appear.
+    """
+
+    def __init__(self, cards: Sequence[Card], make: Callable[[Card], CardFace]) -> None:
+        self._cards = cards
+        self._make = make
+        self._built: dict[int, CardFace] = {}
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    @overload
+    def __getitem__(self, index: int) -> CardFace: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[CardFace]: ...
+    def __getitem__(self, index: int | slice) -> CardFace | Sequence[CardFace]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._cards)
+        face = self._built.get(index)
+        if face is None:
+            face = self._built[index] = self._make(self._cards[index])
+        return face
+
+    @classmethod
+    def empty(cls) -> FaceList:
+        return cls((), _no_face)
+
+    def index_of(self, uid: str | None) -> int | None:
+        """Where the card with this uid is, without building any face."""
+        return next((i for i, card in enumerate(self._cards) if card.uid == uid), None)
+
+
+def _no_face(card: Card) -> CardFace:
+    raise IndexError(card.uid)
+
+
 @dataclass(frozen=True)
 class ColumnFace:
     """One column's header data and the cards it draws, in order."""
@@ -58,7 +101,7 @@ class ColumnFace:
     column: Column
     count: int
     """Cards counting toward WIP (not archived), whatever the filter shows."""
-    cards: tuple[CardFace, ...]
+    cards: FaceList
     hidden: int
     """Older done cards not drawn (DONE_COLUMN_CAP)."""
     state: WipState
@@ -160,7 +203,7 @@ def build_column(
     return ColumnFace(
         column=column,
         count=count,
-        cards=tuple(card_face(c, column, times.get(c.uid), tags, now, zone) for c in shown),
+        cards=FaceList(shown, lambda c: card_face(c, column, times.get(c.uid), tags, now, zone)),
         hidden=hidden,
         state=wip_state(column, count),
     )

@@ -18,8 +18,8 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    """The inverse of `to_db_time`."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The inverse of `to_db_time` (fromisoformat reads the `Z` suffix, many times faster)."""
+    return datetime.fromisoformat(text)
 
 
 def squad_from_row(row: Row) -> Squad:

@@ -222,6 +222,7 @@ class BoardScreen(Screen[None]):
         if [v.face.column.id for v in views] == [f.column.id for f in faces]:
             for view, face in zip(views, faces, strict=True):
                 view.show(face, self._keep_for(view))
+            self._follow()
         else:
             container.remove_children()
             container.mount_all(ColumnView(face) for face in faces)
@@ -239,7 +240,7 @@ class BoardScreen(Screen[None]):
         self._update_filter_status()
 
     def _keep_for(self, view: ColumnView) -> str | None:
-        if self.follow_uid and any(f.uid == self.follow_uid for f in view.face.cards):
+        if self.follow_uid and view.face.cards.index_of(self.follow_uid) is not None:
             return self.follow_uid
         return None
 
@@ -248,7 +249,7 @@ class BoardScreen(Screen[None]):
         if not self.follow_uid:
             return
         for view in self._column_views():
-            if any(f.uid == self.follow_uid for f in view.cards.faces):
+            if view.cards.faces.index_of(self.follow_uid) is not None:
                 view.cards.select_uid(self.follow_uid)
                 view.cards.focus()
                 self.follow_uid = None
@@ -265,6 +266,7 @@ class BoardScreen(Screen[None]):
         if target is None:
             target = next((v for v in views if v.cards.faces), views[0])
         target.cards.focus()
+        target.cards.announce()  # it may have had focus already, before its cards arrived
 
     def _refresh_all(self) -> None:
         if self.state is not None:

@@ -6,7 +6,6 @@ update than a column of ten (see ../shared/textual-notes.md: line-API columns st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -19,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kanban_tui.app.view_model import CardFace
+from kanban_tui.app.view_model import CardFace, FaceList
 from kanban_tui.domain.models import ClassOfService
 
 CARD_HEIGHT = 4
@@ -88,7 +87,7 @@ class CardList(ScrollView, can_focus=True):
     def __init__(self, column_id: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.column_id = column_id
-        self.faces: tuple[CardFace, ...] = ()
+        self.faces = FaceList.empty()
         self.hidden = 0
         self._cache: dict[tuple[int, int, int, bool], Strip] = {}
 
@@ -96,13 +95,13 @@ class CardList(ScrollView, can_focus=True):
     def current(self) -> CardFace | None:
         return self.faces[self.cursor] if 0 <= self.cursor < len(self.faces) else None
 
-    def show(self, faces: Sequence[CardFace], hidden: int, keep_uid: str | None = None) -> None:
+    def show(self, faces: FaceList, hidden: int, keep_uid: str | None = None) -> None:
         """Replace the cards, keeping the cursor on the same card when it is still here."""
         keep = keep_uid or (self.current.uid if self.current else None)
-        self.faces = tuple(faces)
+        self.faces = faces
         self.hidden = hidden
         self._cache.clear()
-        index = next((i for i, f in enumerate(self.faces) if f.uid == keep), None)
+        index = faces.index_of(keep)
         extra = 1 if hidden else 0
         self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
         self.set_reactive(
@@ -114,10 +113,13 @@ class CardList(ScrollView, can_focus=True):
             self._announce()
 
     def select_uid(self, uid: str) -> None:
-        for index, face in enumerate(self.faces):
-            if face.uid == uid:
-                self.cursor = index
-                return
+        index = self.faces.index_of(uid)
+        if index is not None:
+            self.cursor = index
+
+    def announce(self) -> None:
+        """Tell the screen which card the cursor is on (after focus was restored)."""
+        self._announce()
 
     def action_cursor(self, step: int) -> None:
         if self.faces:
