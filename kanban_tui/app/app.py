@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from kanban_tui.app.commands import BoardCommands
 from kanban_tui.app.screens.board import POLL_SECONDS, BoardScreen
@@ -16,6 +18,22 @@ from kanban_tui.domain.clock import Clock, system_clock
 from kanban_tui.storage.store import Store
 
 STYLES = Path(__file__).parent / "styles"
+
+BOARD_COMMANDS = (
+    ("New card", "n", "new_card"),
+    ("Edit card", "e", "edit_card"),
+    ("Block or unblock card", "b", "block"),
+    ("Assign members", "a", "assign"),
+    ("Value tags of card", "t", "tags"),
+    ("Archive or unarchive card", "x", "archive"),
+    ("Delete card", "d", "delete"),
+    ("Filter cards", "/", "filter"),
+    ("Show or hide archived cards", "A", "toggle_archived"),
+    ("Show or hide card details", "i", "toggle_details"),
+    ("Switch squad", "s", "switch_squad"),
+    ("Undo my last change", "u", "undo"),
+)
+"""Board actions offered in the command palette as well as on their keys."""
 
 
 class SquadboardApp(App[None]):
@@ -62,6 +80,14 @@ class SquadboardApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every board key is also a palette command, with its key in the help text."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, BoardScreen):
+            for title, key, action in BOARD_COMMANDS:
+                yield SystemCommand(title, f"Key: {key}", getattr(screen, f"action_{action}"))
+        yield SystemCommand("Help", "Key: ?  Every key and the conventions", self.action_help)
 
     def watch_theme(self, theme: str) -> None:
         if self.ui_state_file and theme != self.ui_state.theme:

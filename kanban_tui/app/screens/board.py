@@ -7,6 +7,7 @@ that changed, so focus, scroll, filter and open dialogs survive a teammate's cha
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from rich.text import Text
@@ -167,6 +168,10 @@ class BoardScreen(Screen[None]):
 
     @on(BoardLoaded)
     def board_loaded(self, message: BoardLoaded) -> None:
+        if self.state is None and not self.last_rowid:
+            # Objects loaded so far live as long as the app; freezing them spares the
+            # collector from rescanning them, which made every few moves stall.
+            self.call_after_refresh(gc.freeze)
         snapshot = message.snapshot
         self.state = BoardState(snapshot.board, snapshot.times)
         self.last_rowid = snapshot.last_rowid
@@ -280,6 +285,9 @@ class BoardScreen(Screen[None]):
             return  # a column redrawn in the background does not take the focus
         self.focused_column_id = message.card_list.column_id
         self.highlighted_uid = message.uid
+        card = self.state.cards.get(message.uid or "") if self.state else None
+        reason = f"{card.key} ⛔ {card.blocked_reason}" if card and card.blocked else ""
+        self._set_status("blocked", reason)  # the reason shows on focus even without details
         self._load_details_for(message.uid)
 
     def _load_details_for(self, uid: str | None) -> None:
