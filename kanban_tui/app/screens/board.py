@@ -8,7 +8,7 @@ that changed, so focus, scroll, filter and open dialogs survive a teammate's cha
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import on, work
@@ -530,10 +530,7 @@ class BoardScreen(Screen[None]):
 
             def add(reason: str | None) -> Action:
                 def run(s: Store) -> CardChange:
-                    known = {t.name.casefold() for t in s.board(squad, with_cards=False).tags}
-                    for tag in draft.tags:
-                        if tag.casefold() not in known:
-                            s.add_tag(squad, tag)
+                    _ensure_tags(s, squad, draft.tags)
                     return s.add_card(
                         squad,
                         draft.title,
@@ -616,42 +613,27 @@ class BoardScreen(Screen[None]):
     ) -> CardChange:
         """Bring a card to what the form says, one small change at a time."""
         s = store or self.store
-        known = {t.name.casefold(): t for t in s.board(squad, with_cards=False).tags}
-        for tag in draft.tags:
-            if tag.casefold() not in known:
-                s.add_tag(squad, tag)
-        known = {t.name.casefold(): t for t in s.board(squad, with_cards=False).tags}
-        wanted_tags = {known[t.casefold()].id for t in draft.tags}
         change: CardChange | None = None
-        fields = {
+        due_changed = draft.due != card.due
+        edits = {
             "title": draft.title if draft.title != card.title else None,
             "description": draft.description if draft.description != card.description else None,
             "class_of_service": (
                 draft.class_of_service if draft.class_of_service != card.class_of_service else None
             ),
         }
-        due_changed = draft.due != card.due
-        if any(v is not None for v in fields.values()) or due_changed:
+        if any(v is not None for v in edits.values()) or due_changed:
             change = s.edit_card(
                 card.key,
-                title=fields["title"],
-                description=fields["description"],
-                class_of_service=fields["class_of_service"],  # type: ignore[arg-type]
+                title=edits["title"],
+                description=edits["description"],
+                class_of_service=edits["class_of_service"],  # type: ignore[arg-type]
                 due=draft.due if due_changed else UNSET,
             )
-        names = {t.id: t.name for t in known.values()}
-        add_tags = [names[t] for t in wanted_tags - set(card.tag_ids)]
-        drop_tags = [names[t] for t in set(card.tag_ids) - wanted_tags if t in names]
-        if add_tags:
-            change = s.tag_card(card.key, add_tags)
-        if drop_tags:
-            change = s.tag_card(card.key, drop_tags, remove=True)
-        add_people = [p for p in draft.assignees if p not in card.assignees]
-        drop_people = [p for p in card.assignees if p not in draft.assignees]
-        if add_people:
-            change = s.assign_card(card.key, add_people)
-        if drop_people:
-            change = s.assign_card(card.key, drop_people, remove=True)
+        tag_names = {t.id: t.name for t in s.board_of(card).tags}
+        had_tags = [tag_names[t] for t in card.tag_ids if t in tag_names]
+        change = _sync_tags(s, squad, card.key, had_tags, list(draft.tags)) or change
+        change = _sync_people(s, card.key, list(card.assignees), list(draft.assignees)) or change
         if change is None:
             raise SquadboardError(f"nothing to change in {card.key}")
         return change
@@ -711,9 +693,9 @@ class BoardScreen(Screen[None]):
             if chosen is None or set(chosen) == set(had):
                 return
             self.change(
-                lambda s: _set_people(s, key, had, chosen),
+                lambda s: _changed(_sync_people(s, key, had, chosen), key),
                 lambda c: f"Assigned {key}: {', '.join(chosen) or 'nobody'}",
-                inverse=lambda _: lambda s: _set_people(s, key, chosen, had),
+                inverse=lambda _: lambda s: _changed(_sync_people(s, key, chosen, had), key),
             )
 
         self.app.push_screen(
@@ -732,9 +714,9 @@ class BoardScreen(Screen[None]):
             if chosen is None or set(chosen) == set(had):
                 return
             self.change(
-                lambda s: _set_tags(s, squad, key, had, chosen),
+                lambda s: _changed(_sync_tags(s, squad, key, had, chosen), key),
                 lambda c: f"Value tags of {key}: {', '.join(chosen) or 'none'}",
-                inverse=lambda _: lambda s: _set_tags(s, squad, key, chosen, had),
+                inverse=lambda _: lambda s: _changed(_sync_tags(s, squad, key, chosen, had), key),
             )
 
         self.app.push_screen(
@@ -917,25 +899,38 @@ def _draft_of(card: Card, store: Store) -> CardDraft:
     )
 
 
-def _set_people(store: Store, key: str, had: list[str], wanted: list[str]) -> CardChange:
+def _sync_people(store: Store, key: str, had: list[str], wanted: list[str]) -> CardChange | None:
+    """Assign and unassign so the card has exactly `wanted`; None if nothing changed."""
     change: CardChange | None = None
     if added := [p for p in wanted if p not in had]:
         change = store.assign_card(key, added)
     if dropped := [p for p in had if p not in wanted]:
         change = store.assign_card(key, dropped, remove=True)
-    assert change is not None
     return change
 
 
-def _set_tags(store: Store, squad: str, key: str, had: list[str], wanted: list[str]) -> CardChange:
-    known = {t.name.casefold() for t in store.board(squad, with_cards=False).tags}
-    for name in wanted:
-        if name.casefold() not in known:
-            store.add_tag(squad, name)
+def _sync_tags(
+    store: Store, squad: str, key: str, had: list[str], wanted: list[str]
+) -> CardChange | None:
+    """Tag and untag so the card has exactly `wanted`, creating new tags; None if no change."""
+    _ensure_tags(store, squad, wanted)
     change: CardChange | None = None
     if added := [t for t in wanted if t not in had]:
         change = store.tag_card(key, added)
     if dropped := [t for t in had if t not in wanted]:
         change = store.tag_card(key, dropped, remove=True)
-    assert change is not None
+    return change
+
+
+def _ensure_tags(store: Store, squad: str, names: Sequence[str]) -> None:
+    """Create the value tags the user typed that the squad does not have yet."""
+    known = {t.name.casefold() for t in store.board(squad, with_cards=False).tags}
+    for name in names:
+        if name.casefold() not in known:
+            store.add_tag(squad, name)
+
+
+def _changed(change: CardChange | None, key: str) -> CardChange:
+    if change is None:
+        raise SquadboardError(f"nothing to change in {key}")
     return change
