@@ -14,8 +14,8 @@ from enum import Enum
 from typing import overload
 from zoneinfo import ZoneInfo
 
+from kanban_tui.domain.days import calendar_days
 from kanban_tui.domain.filters import CardQuery
-from kanban_tui.domain.flow import calendar_days
 from kanban_tui.domain.models import Board, Card, CardTimes, ClassOfService, Column, ColumnRole
 from kanban_tui.domain.text import printable
 

@@ -1,18 +1,1699 @@
-"""Flow measures over a card's history. Convention: inclusive calendar days in the squad's zone.
-
-Following Vacanti / ActionableAgile, a card started and finished on the same day took 1 day, and a
-card started yesterday is 2 days old (`end_date - start_date + 1`, minimum 1).
-"""
+"""Flow metrics from card histories: cycle time, WIP, throughput, SLE, XmR, Little's Law."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import itertools
+import unicodedata
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-DAY_CONVENTION = "days are inclusive calendar days in the squad's time zone (same day = 1 day)"
-"""Printed wherever day counts are shown, so nobody mistakes them for elapsed 24-hour periods."""
+from pydantic import AfterValidator, AwareDatetime, field_validator
+
+from kanban_tui.domain.days import DAY_CONVENTION, calendar_days
+from kanban_tui.domain.errors import InvalidInput
+from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
+from kanban_tui.domain.rules import check_timezone
+
+HOUR_CONVENTION = "durations are elapsed hours between timestamps (nights and weekends count)"
+"""Printed instead of DAY_CONVENTION when a squad chooses hours."""
+
+PERCENTS = (50, 70, 85, 95)
+"""The percentiles every distribution is summarised by (ActionableAgile's default set)."""
+
+LOW_SAMPLE = 10
+"""Below this many values a percentile is flagged `low_sample`: it may move a lot with one card."""
+
+SLE_HISTORY_DAYS = 90
+"""How far back the default SLE, pace and aging bands look (local days, today included)."""
+
+_TOLERANCE = 0.2
+"""Relative gap above which two counts are "not similar" in the Little's Law caveats."""
+
+_SIGMA_PER_MR = 1.128
+"""d2 for subgroups of 2: sigma is estimated as the mean moving range / 1.128 (Wheeler)."""
+
+_NATURAL_LIMIT = 2.66
+"""3 / 1.128: natural process limits sit three sigma from the mean."""
 
 
-def calendar_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:
-    """Inclusive calendar days from `start` to `end` in `zone` (at least 1)."""
-    return max(1, (end.astimezone(zone).date() - start.astimezone(zone).date()).days + 1)
+def _to_utc(moment: datetime) -> datetime:
+    # Aware datetimes sharing one ZoneInfo subtract as wall-clock times, which is wrong across
+    # a DST change; in UTC, subtraction and comparison are always elapsed time.
+    return moment.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""An aware datetime, stored in UTC whatever zone it was given in."""
+
+
+# --- Input models ----------------------------------------------------------------------------
+
+
+class Stay(Frozen):
+    """One stay of a card in a column; `role` is the column's current role."""
+
+    column_id: str
+    role: ColumnRole
+    entered_at: UtcDatetime
+    exited_at: UtcDatetime | None = None
+
+
+class BlockSpan(Frozen):
+    """One period during which a card was blocked; open while `unblocked_at` is None."""
+
+    reason: str
+    blocked_at: UtcDatetime
+    unblocked_at: UtcDatetime | None = None
+
+
+class CardHistory(Frozen):
+    """What flow metrics need to know about one card: its stays in order, and its blocks."""
+
+    uid: str
+    key: str
+    created_at: UtcDatetime
+    tag_ids: tuple[str, ...] = ()
+    class_of_service: ClassOfService = ClassOfService.STANDARD
+    assignees: tuple[str, ...] = ()
+    stays: tuple[Stay, ...] = ()
+    """In the order the card entered the columns."""
+    blocks: tuple[BlockSpan, ...] = ()
+
+
+class Conventions(Frozen):
+    """How durations are counted and shown: the squad's time zone and the unit."""
+
+    zone: str = "UTC"
+    unit: Literal["days", "hours"] = "days"
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The squad's time zone, in which days are counted."""
+        return ZoneInfo(self.zone)
+
+    def describe(self) -> str:
+        """The sentence to print beside every number computed under these conventions."""
+        if self.unit == "days":
+            return f"{DAY_CONVENTION}; time zone {self.zone}"
+        return f"{HOUR_CONVENTION}; days are grouped in time zone {self.zone}"
+
+    def duration(self, start: datetime, end: datetime) -> float:
+        """The duration from `start` to `end` in this unit (days: inclusive, at least 1)."""
+        if self.unit == "days":
+            return float(calendar_days(start, end, self.tz))
+        return max(0.0, _hours(start, end))
+
+
+class SleTarget(Frozen):
+    """A configured Service Level Expectation: `percent`% of cards finish within `value`."""
+
+    value: float
+    """In the unit of the Conventions in use (days unless the squad chose hours)."""
+    percent: int = 85
+
+
+class WipEvent(Frozen):
+    """A WIP-limit exception: a `warn` column went over (breach) or a `block` one was overridden."""
+
+    kind: Literal["breach", "override"]
+    column_id: str
+    at: UtcDatetime
+    reason: str | None = None
+
+
+WipEventInput = WipEvent | tuple[Literal["breach", "override"], str, datetime, str | None]
+"""A WIP exception as a model or as a (kind, column_id, at, reason) tuple."""
+
+
+# --- Result models ---------------------------------------------------------------------------
+
+
+class CardFlow(Frozen):
+    """Flow measures of one card (durations in the Conventions' unit unless named `_hours`)."""
+
+    uid: str
+    key: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    cycle_time: float | None
+    lead_time: float | None
+    age: float | None
+    blocked_hours: float
+    flow_efficiency: float | None
+    backward_moves: int
+    time_in_columns_hours: dict[str, float]
+
+
+class Percentiles(Frozen):
+    """The 50/70/85/95th percentiles of a sample (rank = floor(p * n), 1-based)."""
+
+    n: int
+    p50: float | None
+    p70: float | None
+    p85: float | None
+    p95: float | None
+    low_sample: bool
+
+
+class DayFlow(Frozen):
+    """One local day: WIP at its end, cards started (arrivals) and finished (throughput)."""
+
+    day: date
+    wip: int
+    arrivals: int
+    throughput: int
+    net_flow: int
+    """arrivals - throughput: positive means WIP grew."""
+
+
+class WeekFlow(Frozen):
+    """One ISO week (or the part of it inside the period)."""
+
+    week: str
+    """ISO week label, e.g. 2026-W43."""
+    first_day: date
+    """The Monday of the week."""
+    days: int
+    """How many of its days fall inside the period (7 for a complete week)."""
+    complete: bool
+    arrivals: int
+    throughput: int
+    net_flow: int
+
+
+class CfdDay(Frozen):
+    """One local day of the cumulative flow diagram: cards in each column at the end of the day."""
+
+    day: date
+    counts: dict[str, int]
+
+
+class CumulativeFlow(Frozen):
+    """Per-column end-of-day counts; stack them in `columns` order to draw the CFD."""
+
+    columns: tuple[str, ...]
+    days: tuple[CfdDay, ...]
+
+
+class ServiceLevel(Frozen):
+    """The SLE in force and how often cards finished in the period met it."""
+
+    value: float | None
+    """In the Conventions' unit; None when there is no configured SLE and no history."""
+    percent: int
+    source: Literal["configured", "history", "none"]
+    sample_size: int
+    """Cycle times behind a history-based SLE (0 when configured)."""
+    finished: int
+    hits: int
+    hit_rate: float | None
+
+
+class AgingBand(Frozen):
+    """Percentiles of the age at which past cards left one column."""
+
+    column_id: str
+    ages: Percentiles
+
+
+AgingZone = Literal["p50", "p70", "p85", "p95", "beyond-p95"]
+
+
+class InFlightCard(Frozen):
+    """A started, unfinished card as of `now`, with its age measured against history."""
+
+    uid: str
+    key: str
+    column_id: str
+    role: ColumnRole
+    started_at: datetime
+    age: float
+    pace: float | None
+    """Share of past cycle times <= age: 0.9 means older than 90% of finished cards took."""
+    sle_consumed: float | None
+    """age / SLE value; above 1 the card has missed the SLE."""
+    blocked: bool
+    aging_zone: AgingZone | None
+    """The lowest band of its column the age fits in ("p70": above p50, at most p70)."""
+    at_risk: bool | None
+    """Age above the column's 85th percentile band."""
+
+
+XmrRule = Literal["beyond-limits", "2-of-3-beyond-2-sigma", "4-of-5-beyond-1-sigma", "8-in-a-row"]
+
+
+class XmrSignal(Frozen):
+    """One detected signal of an XmR chart: the rule, the side and the points (0-based)."""
+
+    rule: XmrRule
+    side: Literal["above", "below"]
+    points: tuple[int, ...]
+
+
+class Xmr(Frozen):
+    """An XmR (process behaviour) chart of a series in time order."""
+
+    values: tuple[float, ...]
+    moving_ranges: tuple[float, ...]
+    mean: float | None
+    mr_bar: float | None
+    sigma: float | None
+    unpl: float | None
+    lnpl: float | None
+    signals: tuple[XmrSignal, ...]
+    stable: bool
+    """True when there are no signals (says little with fewer than about 6 points)."""
+
+
+LittleFlag = Literal[
+    "no-departures",
+    "low-sample",
+    "arrivals-departures-differ",
+    "wip-differs-at-ends",
+    "unfinished-work",
+    "age-trending",
+]
+
+
+class LittlesLaw(Frozen):
+    """Little's Law as a consistency check on the past: avg cycle time vs avg WIP / throughput."""
+
+    window_start: datetime
+    window_end: datetime
+    unit: Literal["days", "hours"]
+    avg_wip: float
+    throughput: float
+    """Departures per day (unit days) or per hour (unit hours)."""
+    avg_cycle_time: float | None
+    predicted_cycle_time: float | None
+    """avg_wip / throughput."""
+    ratio: float | None
+    """avg_cycle_time / predicted_cycle_time; 1.0 when the law holds exactly."""
+    arrivals: int
+    departures: int
+    wip_at_start: int
+    wip_at_end: int
+    avg_age_at_start: float | None
+    avg_age_at_end: float | None
+    exact: bool
+    """The window starts and ends with no work in flight, so the identity holds exactly."""
+    flags: tuple[LittleFlag, ...]
+
+
+class FlowEfficiency(Frozen):
+    """Flow efficiency of the cards finished in a period."""
+
+    n: int
+    mean: float | None
+    """Mean of the per-card ratios (ActionableAgile)."""
+    pooled: float | None
+    """Total active time / total cycle time."""
+
+
+class BlockerCluster(Frozen):
+    """Blocks grouped by normalised reason, in Pareto order."""
+
+    reason: str
+    examples: tuple[str, ...]
+    count: int
+    blocked_days: float
+    """Elapsed days (hours / 24) blocked inside the window."""
+    share_of_cycle_time: float | None
+    """Blocked in-flight time / all in-flight time of the squad inside the window."""
+    cumulative_share: float | None
+    """Running share of all blocked time, for the Pareto line."""
+    card_keys: tuple[str, ...]
+
+
+class ColumnWip(Frozen):
+    """WIP-limit exceptions of one column in the period."""
+
+    column_id: str
+    breaches: int
+    overrides: int
+    exception_days: int
+    days_over_limit: int | None
+    """End-of-day counts above the limit given (None when no limit was given)."""
+
+
+class WipExceptions(Frozen):
+    """WIP-limit breaches (warn) and overrides (block, with a reason) in the period."""
+
+    breaches: int
+    overrides: int
+    exception_days: int
+    columns: tuple[ColumnWip, ...]
+    overrides_with_reasons: tuple[WipEvent, ...]
+
+
+class Group(Frozen):
+    """Flow of the cards sharing one value tag, class of service or assignee."""
+
+    key: str | None
+    """None collects the cards with no tag (or no assignee)."""
+    throughput: int
+    share_of_throughput: float | None
+    cycle_time: Percentiles
+    wip: int
+    share_of_wip: float | None
+
+
+class Breakdowns(Frozen):
+    """Throughput, cycle time and WIP per value tag, class of service and assignee."""
+
+    by_tag: tuple[Group, ...]
+    by_class_of_service: tuple[Group, ...]
+    by_assignee: tuple[Group, ...]
+    finished: int
+    finished_untagged: int
+    finished_untagged_share: float | None
+    wip: int
+    wip_untagged: int
+    wip_untagged_share: float | None
+
+
+class FlowReport(Frozen):
+    """Every flow measure of one squad over one period."""
+
+    since: date
+    until: date
+    """The last day counted: the requested end, or today if that is earlier."""
+    now: datetime
+    conventions: Conventions
+    convention: str
+    days: tuple[DayFlow, ...]
+    weeks: tuple[WeekFlow, ...]
+    cumulative_flow: CumulativeFlow
+    arrivals: int
+    throughput: int
+    net_flow: int
+    cycle_time: Percentiles
+    lead_time: Percentiles
+    sle: ServiceLevel
+    flow_efficiency: FlowEfficiency
+    cycle_time_xmr: Xmr
+    throughput_xmr: Xmr
+    littles_law: LittlesLaw
+    aging_bands: tuple[AgingBand, ...]
+    in_flight: tuple[InFlightCard, ...]
+    blockers: tuple[BlockerCluster, ...]
+    wip_exceptions: WipExceptions
+    breakdowns: Breakdowns
+    cards: tuple[CardFlow, ...]
+    """Cards finished in the period, then cards in flight at `now`."""
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+_STARTED_ROLES = frozenset({ColumnRole.ACTIVE, ColumnRole.QUEUE_IN_PROGRESS, ColumnRole.DONE})
+_ONE_DAY = timedelta(days=1)
+
+Interval = tuple[datetime, datetime]
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def _aware(now: datetime) -> datetime:
+    if now.tzinfo is None:
+        raise InvalidInput("`now` must be timezone-aware")
+    return _to_utc(now)
+
+
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Union of intervals as a sorted list of disjoint ones (empty ones dropped)."""
+    merged: list[Interval] = []
+    for lo, hi in sorted(i for i in intervals if i[1] > i[0]):
+        if merged and lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _clip(intervals: Iterable[Interval], lo: datetime, hi: datetime) -> list[Interval]:
+    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
+
+
+def _measure(intervals: Iterable[Interval]) -> float:
+    return sum(_hours(a, b) for a, b in intervals)
+
+
+def _overlap(first: list[Interval], second: list[Interval]) -> float:
+    """Hours covered by both of two sorted lists of disjoint intervals."""
+    total = 0.0
+    i = j = 0
+    while i < len(first) and j < len(second):
+        lo = max(first[i][0], second[j][0])
+        hi = min(first[i][1], second[j][1])
+        if hi > lo:
+            total += _hours(lo, hi)
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+# --- Per card --------------------------------------------------------------------------------
+
+
+def started_at(card: CardHistory) -> datetime | None:
+    """When the card first entered the started range (active, queue-in-progress or done).
+
+    A card that skipped straight to done starts when it finished; a card that leaves the started
+    range and comes back keeps its first start.
+    """
+    return next((s.entered_at for s in card.stays if s.role in _STARTED_ROLES), None)
+
+
+def finished_at(card: CardHistory) -> datetime | None:
+    """When the card finished, or None if its current (last) stay is not in a done column.
+
+    The finish is the entry into the done range at the start of the final unbroken run of done
+    stays: a card that was reopened and finished again counts from its last finish only.
+    """
+    stays = card.stays
+    if not stays or stays[-1].role is not ColumnRole.DONE:
+        return None
+    first = len(stays) - 1
+    while first > 0 and stays[first - 1].role is ColumnRole.DONE:
+        first -= 1
+    return stays[first].entered_at
+
+
+def _start_finish(card: CardHistory) -> tuple[datetime | None, datetime | None]:
+    start, finish = started_at(card), finished_at(card)
+    # Back-dated moves can put a finish before the recorded start; the finish wins.
+    if finish is not None and (start is None or start > finish):
+        start = finish
+    return start, finish
+
+
+def cycle_time(card: CardHistory, conventions: Conventions) -> float | None:
+    """Start -> finish in the Conventions' unit, or None for an unfinished card."""
+    start, finish = _start_finish(card)
+    if start is None or finish is None:
+        return None
+    return conventions.duration(start, finish)
+
+
+def lead_time(card: CardHistory, conventions: Conventions) -> float | None:
+    """Created -> finish in the Conventions' unit, or None for an unfinished card."""
+    finish = finished_at(card)
+    return None if finish is None else conventions.duration(card.created_at, finish)
+
+
+def age(card: CardHistory, now: datetime, conventions: Conventions) -> float | None:
+    """Start -> now for a started, unfinished card; None otherwise."""
+    now = _aware(now)
+    start, finish = _start_finish(card)
+    if start is None or finish is not None:
+        return None
+    return conventions.duration(start, now)
+
+
+def time_in_columns(
+    card: CardHistory,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, float]:
+    """Elapsed hours the card spent in each column, summed over its stays.
+
+    Args:
+        card: the card.
+        now: the end of a stay that is still open.
+        since: count only time after this moment (default: all).
+        until: count only time before this moment (default: `now`).
+
+    Returns:
+        Hours per column id, for every column the card visited inside the window.
+    """
+    end_all = _aware(now)
+    lo = _to_utc(since) if since is not None else None
+    hi = _to_utc(until) if until is not None else end_all
+    totals: dict[str, float] = {}
+    for stay in card.stays:
+        a = stay.entered_at if lo is None else max(stay.entered_at, lo)
+        b = min(stay.exited_at or end_all, hi)
+        if b >= a:
+            totals[stay.column_id] = totals.get(stay.column_id, 0.0) + _hours(a, b)
+    return totals
+
+
+def _block_intervals(card: CardHistory, now: datetime) -> list[Interval]:
+    return _merge((b.blocked_at, b.unblocked_at or now) for b in card.blocks)
+
+
+def blocked_hours(
+    card: CardHistory,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> float:
+    """Elapsed hours the card was blocked; open blocks end at `now`, overlaps count once.
+
+    Args:
+        card: the card.
+        now: the end of a block that is still open.
+        since: count only time after this moment (default: all).
+        until: count only time before this moment (default: all).
+    """
+    end = _aware(now)
+    spans = _block_intervals(card, end)
+    if since is not None or until is not None:
+        lo = _to_utc(since) if since is not None else min((a for a, _ in spans), default=end)
+        spans = _clip(spans, lo, _to_utc(until) if until is not None else end)
+    return _measure(spans)
+
+
+def _active_hours(card: CardHistory, lo: datetime, hi: datetime, now: datetime) -> float:
+    active = _merge(
+        (s.entered_at, s.exited_at or now) for s in card.stays if s.role is ColumnRole.ACTIVE
+    )
+    active = _clip(active, lo, hi)
+    blocked = _clip(_block_intervals(card, now), lo, hi)
+    return _measure(active) - _overlap(active, blocked)
+
+
+def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
+    """Active time / cycle time on elapsed time, from the start to the finish (or `now`).
+
+    Active time is time in `active` columns minus the blocked time inside it. None when the card
+    has not started or its cycle time is zero (it skipped straight to done).
+    """
+    end_all = _aware(now)
+    start, finish = _start_finish(card)
+    if start is None:
+        return None
+    end = finish or end_all
+    total = _hours(start, end)
+    if total <= 0:
+        return None
+    return _active_hours(card, start, end, end_all) / total
+
+
+def backward_moves(card: CardHistory, column_order: Sequence[str]) -> int:
+    """How many moves took the card to a column earlier in `column_order` (rework).
+
+    Columns missing from `column_order` (removed since) are skipped.
+    """
+    index = {column_id: i for i, column_id in enumerate(column_order)}
+    moves = 0
+    previous: int | None = None
+    for stay in card.stays:
+        position = index.get(stay.column_id)
+        if position is None:
+            continue
+        if previous is not None and position < previous:
+            moves += 1
+        previous = position
+    return moves
+
+
+def card_flow(
+    card: CardHistory, column_order: Sequence[str], now: datetime, conventions: Conventions
+) -> CardFlow:
+    """All per-card measures of one card as of `now`."""
+    end = _aware(now)
+    start, finish = _start_finish(card)
+    return CardFlow(
+        uid=card.uid,
+        key=card.key,
+        started_at=start,
+        finished_at=finish,
+        cycle_time=cycle_time(card, conventions),
+        lead_time=lead_time(card, conventions),
+        age=age(card, end, conventions),
+        blocked_hours=blocked_hours(card, end),
+        flow_efficiency=flow_efficiency(card, end),
+        backward_moves=backward_moves(card, column_order),
+        time_in_columns_hours=time_in_columns(card, end),
+    )
+
+
+# --- Percentiles and XmR ---------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], percent: int) -> float:
+    """The `percent`th percentile with ActionableAgile's rank: floor(percent / 100 * n), 1-based.
+
+    Ranks below 1 (tiny samples) use the smallest value.
+
+    Raises:
+        ValueError: for an empty sample or a percent outside 0..100.
+    """
+    if not values:
+        raise ValueError("no values to take a percentile of")
+    if not 0 <= percent <= 100:
+        raise ValueError(f"percent must be within 0..100, not {percent}")
+    # Integer arithmetic: 0.7 * 30 is 20.999... in floating point, which would drop a rank.
+    rank = max(1, percent * len(values) // 100)
+    return sorted(values)[rank - 1]
+
+
+def percentiles(values: Sequence[float]) -> Percentiles:
+    """The 50/70/85/95th percentiles of `values`, with n and a low-sample flag."""
+    ordered = sorted(values)
+    n = len(ordered)
+
+    def at(percent: int) -> float | None:
+        return ordered[max(1, percent * n // 100) - 1] if n else None
+
+    return Percentiles(
+        n=n, p50=at(50), p70=at(70), p85=at(85), p95=at(95), low_sample=n < LOW_SAMPLE
+    )
+
+
+def _windows(sides: list[int], size: int, needed: int, rule: XmrRule) -> list[XmrSignal]:
+    """Signals where at least `needed` of `size` successive points sit beyond a line on one side.
+
+    Overlapping windows on the same side merge into one signal, so a long excursion is one
+    signal rather than one per window.
+    """
+    found: list[XmrSignal] = []
+    latest: dict[int, tuple[int, int]] = {}  # side -> (its latest signal, end of that window)
+    for end in range(size - 1, len(sides)):
+        begin = end - size + 1
+        for side in (1, -1):
+            points = [i for i in range(begin, end + 1) if sides[i] == side]
+            if len(points) < needed:
+                continue
+            label: Literal["above", "below"] = "above" if side == 1 else "below"
+            if side in latest and latest[side][1] >= begin:
+                at = latest[side][0]
+                points = sorted(set(found[at].points) | set(points))
+                found[at] = XmrSignal(rule=rule, side=label, points=tuple(points))
+            else:
+                at = len(found)
+                found.append(XmrSignal(rule=rule, side=label, points=tuple(points)))
+            latest[side] = (at, end)
+    return found
+
+
+def xmr(values: Sequence[float]) -> Xmr:
+    """An XmR chart of `values` (in time order) with Wheeler's four detection rules.
+
+    mR_k = |x_k - x_(k-1)|; UNPL = mean + 2.66 mR-bar; LNPL = max(0, mean - 2.66 mR-bar);
+    sigma = mR-bar / 1.128. Signals: a point beyond the limits; 2 of 3 successive points beyond
+    2 sigma on one side; 4 of 5 beyond 1 sigma on one side; 8 successive on one side of the mean.
+    """
+    xs = tuple(float(v) for v in values)
+    ranges = tuple(abs(b - a) for a, b in itertools.pairwise(xs))
+    mean = sum(xs) / len(xs) if xs else None
+    if mean is None or not ranges:
+        return Xmr(
+            values=xs,
+            moving_ranges=(),
+            mean=mean,
+            mr_bar=None,
+            sigma=None,
+            unpl=None,
+            lnpl=None,
+            signals=(),
+            stable=True,
+        )
+    mr_bar = sum(ranges) / len(ranges)
+    sigma = mr_bar / _SIGMA_PER_MR
+    unpl = mean + _NATURAL_LIMIT * mr_bar
+    lnpl = max(0.0, mean - _NATURAL_LIMIT * mr_bar)
+
+    def beyond(k: float) -> list[int]:
+        return [1 if x > mean + k * sigma else -1 if x < mean - k * sigma else 0 for x in xs]
+
+    signals: list[XmrSignal] = []
+    for i, x in enumerate(xs):
+        if x > unpl:
+            signals.append(XmrSignal(rule="beyond-limits", side="above", points=(i,)))
+        elif x < lnpl:
+            signals.append(XmrSignal(rule="beyond-limits", side="below", points=(i,)))
+    signals += _windows(beyond(2), 3, 2, "2-of-3-beyond-2-sigma")
+    signals += _windows(beyond(1), 5, 4, "4-of-5-beyond-1-sigma")
+    side_of_mean = beyond(0)
+    run_start = 0
+    for i in range(1, len(xs) + 1):
+        if i == len(xs) or side_of_mean[i] != side_of_mean[run_start]:
+            if side_of_mean[run_start] and i - run_start >= 8:
+                side: Literal["above", "below"] = (
+                    "above" if side_of_mean[run_start] == 1 else "below"
+                )
+                signals.append(
+                    XmrSignal(rule="8-in-a-row", side=side, points=tuple(range(run_start, i)))
+                )
+            run_start = i
+    return Xmr(
+        values=xs,
+        moving_ranges=ranges,
+        mean=mean,
+        mr_bar=mr_bar,
+        sigma=sigma,
+        unpl=unpl,
+        lnpl=lnpl,
+        signals=tuple(signals),
+        stable=not signals,
+    )
+
+
+# --- Per period ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Flow:
+    """A card with its start and finish worked out once."""
+
+    card: CardHistory
+    start: datetime | None
+    finish: datetime | None
+    start_day: date | None
+    finish_day: date | None
+
+
+def _flows(histories: Iterable[CardHistory], zone: ZoneInfo) -> list[_Flow]:
+    flows = []
+    for card in histories:
+        start, finish = _start_finish(card)
+        flows.append(
+            _Flow(
+                card=card,
+                start=start,
+                finish=finish,
+                start_day=start.astimezone(zone).date() if start else None,
+                finish_day=finish.astimezone(zone).date() if finish else None,
+            )
+        )
+    return flows
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """A period of whole local days, cut short at `now`."""
+
+    since: date
+    last: date
+    """The last day counted; before `since` when the period lies wholly in the future."""
+    start: datetime
+    end: datetime
+    zone: ZoneInfo
+
+    @property
+    def size(self) -> int:
+        return max(0, (self.last - self.since).days + 1)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.since + timedelta(days=i) for i in range(self.size)]
+
+    def index(self, day: date) -> int | None:
+        """Position of `day` in the period, or None when it falls outside."""
+        return (day - self.since).days if self.since <= day <= self.last else None
+
+    def local(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+
+def _window(since: date, until: date, now: datetime, conventions: Conventions) -> _Window:
+    if since > until:
+        raise InvalidInput(f"the period starts ({since}) after it ends ({until})")
+    zone = conventions.tz
+    now = _aware(now)
+    last = min(until, now.astimezone(zone).date())
+    start = _day_start(since, zone)
+    end = max(start, min(_day_start(last + _ONE_DAY, zone), now))
+    return _Window(since=since, last=last, start=start, end=end, zone=zone)
+
+
+def _wip_before(flows: Sequence[_Flow], since: date) -> int:
+    """Cards in flight at the end of the day before `since`."""
+    started = sum(1 for f in flows if f.start_day is not None and f.start_day < since)
+    finished = sum(1 for f in flows if f.finish_day is not None and f.finish_day < since)
+    return started - finished
+
+
+def _daily(flows: Sequence[_Flow], window: _Window) -> list[DayFlow]:
+    arrivals = [0] * window.size
+    throughput = [0] * window.size
+    for f in flows:
+        if f.start_day is not None and (i := window.index(f.start_day)) is not None:
+            arrivals[i] += 1
+        if f.finish_day is not None and (i := window.index(f.finish_day)) is not None:
+            throughput[i] += 1
+    wip = _wip_before(flows, window.since)
+    days = []
+    for day, came, went in zip(window.days, arrivals, throughput, strict=True):
+        wip += came - went
+        days.append(DayFlow(day=day, wip=wip, arrivals=came, throughput=went, net_flow=came - went))
+    return days
+
+
+def daily_flow(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> tuple[DayFlow, ...]:
+    """WIP at the end of each local day, arrivals, throughput (zero days included), net flow.
+
+    A card counts as WIP from its first start to its finish (a reopened card, from its first
+    start to its last finish). WIP(d) = cards started by the end of d - cards finished by then.
+    Days after today are not counted.
+    """
+    window = _window(since, until, now, conventions)
+    return tuple(_daily(_flows(histories, window.zone), window))
+
+
+def _weeks(days: Sequence[DayFlow]) -> list[WeekFlow]:
+    weeks: list[WeekFlow] = []
+    grouped: dict[tuple[int, int], list[DayFlow]] = {}
+    for day in days:
+        iso = day.day.isocalendar()
+        grouped.setdefault((iso.year, iso.week), []).append(day)
+    for (year, week), members in grouped.items():
+        came = sum(d.arrivals for d in members)
+        went = sum(d.throughput for d in members)
+        weeks.append(
+            WeekFlow(
+                week=f"{year}-W{week:02d}",
+                first_day=date.fromisocalendar(year, week, 1),
+                days=len(members),
+                complete=len(members) == 7,
+                arrivals=came,
+                throughput=went,
+                net_flow=came - went,
+            )
+        )
+    return weeks
+
+
+def weekly_flow(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> tuple[WeekFlow, ...]:
+    """Arrivals and throughput per ISO week; weeks cut by the period say `complete=False`."""
+    return tuple(
+        _weeks(daily_flow(histories, since=since, until=until, now=now, conventions=conventions))
+    )
+
+
+def daily_throughput(
+    histories: Iterable[CardHistory], *, since: date, until: date, conventions: Conventions
+) -> tuple[int, ...]:
+    """Cards finished on each local day from `since` to `until` inclusive, zero days included."""
+    if since > until:
+        raise InvalidInput(f"the period starts ({since}) after it ends ({until})")
+    zone = conventions.tz
+    counts = [0] * ((until - since).days + 1)
+    for card in histories:
+        finish = finished_at(card)
+        if finish is not None:
+            day = finish.astimezone(zone).date()
+            if since <= day <= until:
+                counts[(day - since).days] += 1
+    return tuple(counts)
+
+
+def _cfd(
+    histories: Iterable[CardHistory], column_order: Sequence[str], window: _Window
+) -> CumulativeFlow:
+    columns = list(column_order)
+    known = set(columns)
+    size = window.size
+    deltas: dict[str, list[int]] = defaultdict(lambda: [0] * (size + 1))
+    for card in histories:
+        for stay in card.stays:
+            if stay.column_id not in known:
+                known.add(stay.column_id)
+                columns.append(stay.column_id)
+            # A stay holds the card at the end of day d when it entered on or before d and left
+            # after d; a stay that begins and ends on one day holds it at no day's end.
+            first = max(window.local(stay.entered_at), window.since)
+            left = window.local(stay.exited_at) if stay.exited_at else None
+            last = window.last if left is None else min(left - _ONE_DAY, window.last)
+            if first <= last:
+                series = deltas[stay.column_id]
+                series[(first - window.since).days] += 1
+                series[(last - window.since).days + 1] -= 1
+    running = dict.fromkeys(columns, 0)
+    days = []
+    for i, day in enumerate(window.days):
+        for column_id in columns:
+            if column_id in deltas:
+                running[column_id] += deltas[column_id][i]
+        days.append(CfdDay(day=day, counts=dict(running)))
+    return CumulativeFlow(columns=tuple(columns), days=tuple(days))
+
+
+def cumulative_flow(
+    histories: Iterable[CardHistory],
+    *,
+    column_order: Sequence[str],
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> CumulativeFlow:
+    """Cards in each column at the end of each local day, from their actual stays.
+
+    Columns come in `column_order`, then any column a stay names that the order lacks.
+    """
+    window = _window(since, until, now, conventions)
+    return _cfd(histories, column_order, window)
+
+
+def _finished_in(flows: Iterable[_Flow], window: _Window) -> list[_Flow]:
+    done = [f for f in flows if f.finish_day is not None and window.index(f.finish_day) is not None]
+    # Completion order, for XmR; the key breaks ties between cards finished in the same instant.
+    return sorted(done, key=lambda f: (f.finish or window.start, f.card.key))
+
+
+def _cycle(f: _Flow, conventions: Conventions) -> float:
+    if f.start is None or f.finish is None:
+        raise ValueError(f"card {f.card.key} has not finished")
+    return conventions.duration(f.start, f.finish)
+
+
+def cycle_time_percentiles(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> Percentiles:
+    """Cycle-time percentiles of the cards finished in the period."""
+    window = _window(since, until, now, conventions)
+    done = _finished_in(_flows(histories, window.zone), window)
+    return percentiles([_cycle(f, conventions) for f in done])
+
+
+def _recent_cycle_times(
+    flows: Iterable[_Flow], now: datetime, conventions: Conventions, history_days: int
+) -> list[float]:
+    today = now.astimezone(conventions.tz).date()
+    first = today - timedelta(days=history_days - 1)
+    return [
+        _cycle(f, conventions)
+        for f in flows
+        if f.finish is not None and f.finish <= now and f.finish_day and f.finish_day >= first
+    ]
+
+
+def _service_level(
+    flows: Sequence[_Flow],
+    window: _Window,
+    now: datetime,
+    conventions: Conventions,
+    target: SleTarget | None,
+    history_days: int,
+) -> ServiceLevel:
+    value: float | None
+    if target is not None:
+        value, percent, sample = target.value, target.percent, 0
+        source: Literal["configured", "history", "none"] = "configured"
+    else:
+        recent = _recent_cycle_times(flows, now, conventions, history_days)
+        percent, sample = 85, len(recent)
+        value = percentile(recent, 85) if recent else None
+        source = "history" if recent else "none"
+    done = [_cycle(f, conventions) for f in _finished_in(flows, window)]
+    hits = sum(1 for c in done if value is not None and c <= value)
+    return ServiceLevel(
+        value=value,
+        percent=percent,
+        source=source,
+        sample_size=sample,
+        finished=len(done),
+        hits=hits,
+        hit_rate=_share(hits, len(done)) if value is not None else None,
+    )
+
+
+def service_level(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+    target: SleTarget | None = None,
+    history_days: int = SLE_HISTORY_DAYS,
+) -> ServiceLevel:
+    """The SLE (configured, else the 85th percentile of recent cycle times) and its hit rate.
+
+    Args:
+        histories: the squad's cards.
+        since: first day of the period whose finished cards are scored.
+        until: last day of that period.
+        now: the present; "recent" means finished in the `history_days` local days up to today.
+        conventions: zone and unit (the SLE value is in this unit).
+        target: the configured SLE, if any.
+        history_days: how far back a history-based SLE looks.
+    """
+    window = _window(since, until, now, conventions)
+    flows = _flows(histories, window.zone)
+    return _service_level(flows, window, _aware(now), conventions, target, history_days)
+
+
+def _aging_bands(
+    flows: Iterable[_Flow],
+    column_order: Sequence[str],
+    now: datetime,
+    conventions: Conventions,
+    history_days: int,
+) -> list[AgingBand]:
+    zone = conventions.tz
+    first = now.astimezone(zone).date() - timedelta(days=history_days - 1)
+    ages: dict[str, list[float]] = {}
+    for f in flows:
+        if f.start is None:
+            continue
+        for stay in f.card.stays:
+            left = stay.exited_at
+            # Only stays inside the started range give an age; leaving Ready is the start itself.
+            if left is None or left > now or stay.entered_at < f.start:
+                continue
+            if left.astimezone(zone).date() >= first:
+                ages.setdefault(stay.column_id, []).append(conventions.duration(f.start, left))
+    order = {column_id: i for i, column_id in enumerate(column_order)}
+    columns = sorted(ages, key=lambda c: (order.get(c, len(order)), c))
+    return [AgingBand(column_id=c, ages=percentiles(ages[c])) for c in columns]
+
+
+def aging_bands(
+    histories: Iterable[CardHistory],
+    *,
+    now: datetime,
+    conventions: Conventions,
+    column_order: Sequence[str] = (),
+    history_days: int = SLE_HISTORY_DAYS,
+) -> tuple[AgingBand, ...]:
+    """Per column, percentiles of the age at which past cards left it (Nave's health zones).
+
+    Uses stays that began after the card's start and ended in the last `history_days` local days.
+    """
+    now = _aware(now)
+    flows = _flows(histories, conventions.tz)
+    return tuple(_aging_bands(flows, column_order, now, conventions, history_days))
+
+
+def _zone_of(value: float, band: Percentiles) -> AgingZone | None:
+    if band.n == 0:
+        return None
+    bounds: tuple[tuple[AgingZone, float | None], ...] = (
+        ("p50", band.p50),
+        ("p70", band.p70),
+        ("p85", band.p85),
+        ("p95", band.p95),
+    )
+    return next(
+        (label for label, limit in bounds if limit is not None and value <= limit), "beyond-p95"
+    )
+
+
+def _in_flight(
+    flows: Iterable[_Flow],
+    now: datetime,
+    conventions: Conventions,
+    sle_value: float | None,
+    bands: Sequence[AgingBand],
+    past: Sequence[float],
+) -> list[InFlightCard]:
+    by_column = {b.column_id: b.ages for b in bands}
+    ordered_past = sorted(past)
+    cards = []
+    for f in flows:
+        if f.start is None or f.finish is not None or not f.card.stays:
+            continue
+        current = f.card.stays[-1]
+        card_age = conventions.duration(f.start, now)
+        band = by_column.get(current.column_id)
+        cards.append(
+            InFlightCard(
+                uid=f.card.uid,
+                key=f.card.key,
+                column_id=current.column_id,
+                role=current.role,
+                started_at=f.start,
+                age=card_age,
+                pace=_share(bisect_right(ordered_past, card_age), len(ordered_past)),
+                sle_consumed=card_age / sle_value if sle_value else None,
+                blocked=any(b.unblocked_at is None and b.blocked_at <= now for b in f.card.blocks),
+                aging_zone=_zone_of(card_age, band) if band else None,
+                at_risk=(card_age > band.p85) if band and band.p85 is not None else None,
+            )
+        )
+    return sorted(cards, key=lambda c: (-c.age, c.key))
+
+
+def in_flight(
+    histories: Iterable[CardHistory],
+    *,
+    now: datetime,
+    conventions: Conventions,
+    sle_value: float | None = None,
+    bands: Sequence[AgingBand] = (),
+    history_days: int = SLE_HISTORY_DAYS,
+) -> tuple[InFlightCard, ...]:
+    """Started, unfinished cards as of `now`, oldest first, with pace, SLE consumed and zone.
+
+    A card moved back to a queue column after starting is still in flight: it keeps its start.
+
+    Args:
+        histories: the squad's cards.
+        now: the present.
+        conventions: zone and unit.
+        sle_value: the SLE in the Conventions' unit (from `service_level`), if any.
+        bands: aging bands (from `aging_bands`) to place each card in its column's zones.
+        history_days: pace compares the age with cycle times finished in these last local days.
+    """
+    now = _aware(now)
+    flows = _flows(histories, conventions.tz)
+    past = _recent_cycle_times(flows, now, conventions, history_days)
+    return tuple(_in_flight(flows, now, conventions, sle_value, bands, past))
+
+
+def _in_flight_interval(f: _Flow, end: datetime) -> Interval | None:
+    return None if f.start is None else (f.start, f.finish or end)
+
+
+def _littles_law(flows: Sequence[_Flow], window: _Window, conventions: Conventions) -> LittlesLaw:
+    days = _daily(flows, window)
+    arrivals = sum(d.arrivals for d in days)
+    done = _finished_in(flows, window)
+    departures = len(done)
+    before = window.since - _ONE_DAY
+    at_start = _wip_before(flows, window.since)
+    at_end = days[-1].wip if days else at_start
+    if conventions.unit == "days":
+        # WIP of a day = cards in flight at any time that day (counted on their start and finish
+        # days), so summing it over days gives the sum of inclusive-day cycle times.
+        touched = [0] * (window.size + 1)
+        for f in flows:
+            if f.start_day is None or f.start_day > window.last:
+                continue
+            if f.finish_day is not None and f.finish_day < window.since:
+                continue
+            lo = max(f.start_day, window.since)
+            hi = window.last if f.finish_day is None else min(f.finish_day, window.last)
+            touched[(lo - window.since).days] += 1
+            touched[(hi - window.since).days + 1] -= 1
+        running = total = 0
+        for change in touched[:-1]:
+            running += change
+            total += running
+        length = float(window.size)
+        age_start = _mean_age(flows, before, _day_start(before, window.zone), conventions)
+        age_end = _mean_age(flows, window.last, _day_start(window.last, window.zone), conventions)
+        avg_wip = total / length if length else 0.0
+    else:
+        length = _hours(window.start, window.end)
+        intervals = [i for f in flows if (i := _in_flight_interval(f, window.end)) is not None]
+        avg_wip = _measure(_clip(intervals, window.start, window.end)) / length if length else 0.0
+        age_start = _mean_age(flows, before, window.start, conventions)
+        age_end = _mean_age(flows, window.last, window.end, conventions)
+    throughput = departures / length if length else 0.0
+    avg_cycle = sum(_cycle(f, conventions) for f in done) / departures if departures else None
+    predicted = avg_wip / throughput if throughput else None
+    flags: list[LittleFlag] = []
+    if not departures:
+        flags.append("no-departures")
+    elif departures < LOW_SAMPLE:
+        flags.append("low-sample")
+    if _differ(arrivals, departures):
+        flags.append("arrivals-departures-differ")
+    if _differ(at_start, at_end):
+        flags.append("wip-differs-at-ends")
+    if at_end:
+        flags.append("unfinished-work")
+    if age_start is not None and age_end is not None and _differ(age_start, age_end):
+        flags.append("age-trending")
+    return LittlesLaw(
+        window_start=window.start,
+        window_end=window.end,
+        unit=conventions.unit,
+        avg_wip=avg_wip,
+        throughput=throughput,
+        avg_cycle_time=avg_cycle,
+        predicted_cycle_time=predicted,
+        ratio=avg_cycle / predicted if avg_cycle is not None and predicted else None,
+        arrivals=arrivals,
+        departures=departures,
+        wip_at_start=at_start,
+        wip_at_end=at_end,
+        avg_age_at_start=age_start,
+        avg_age_at_end=age_end,
+        exact=at_start == 0 and at_end == 0,
+        flags=tuple(flags),
+    )
+
+
+def _wip_at_day_end(f: _Flow, day: date) -> bool:
+    return (
+        f.start_day is not None
+        and f.start_day <= day
+        and (f.finish_day is None or f.finish_day > day)
+    )
+
+
+def _mean_age(
+    flows: Iterable[_Flow], day: date, at: datetime, conventions: Conventions
+) -> float | None:
+    """Mean age at `at` of the cards in flight at the end of `day`."""
+    ages = [
+        conventions.duration(f.start, at)
+        for f in flows
+        if f.start is not None and _wip_at_day_end(f, day)
+    ]
+    return sum(ages) / len(ages) if ages else None
+
+
+def _differ(a: float, b: float) -> bool:
+    """True when two counts differ by more than one and by more than 20% of the larger."""
+    gap = abs(a - b)
+    return gap > 1 and gap > _TOLERANCE * max(abs(a), abs(b))
+
+
+def littles_law(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> LittlesLaw:
+    """Compare the average cycle time with avg WIP / avg throughput over the period.
+
+    Unit days: avg WIP = mean over the days of the cards in flight at any time that day;
+    throughput = departures per day; cycle times in inclusive days. Unit hours: avg WIP = the
+    time-weighted mean over the window; throughput = departures per hour; cycle times in
+    elapsed hours. Either way the identity is exact when the window starts and ends with no
+    work in flight (`exact`); otherwise the flags name the caveats that apply.
+    """
+    window = _window(since, until, now, conventions)
+    return _littles_law(_flows(histories, window.zone), window, conventions)
+
+
+def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
+    ratios = []
+    active_total = cycle_total = 0.0
+    for f in done:
+        if f.start is None or f.finish is None:
+            continue
+        total = _hours(f.start, f.finish)
+        if total <= 0:
+            continue
+        active = _active_hours(f.card, f.start, f.finish, now)
+        ratios.append(active / total)
+        active_total += active
+        cycle_total += total
+    return FlowEfficiency(
+        n=len(ratios),
+        mean=sum(ratios) / len(ratios) if ratios else None,
+        pooled=_share(active_total, cycle_total),
+    )
+
+
+def normalise_reason(reason: str) -> str:
+    """The key blocker clusters group by: casefolded, punctuation gone, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", reason).casefold()
+    # Apostrophes vanish ("don't" = "dont"); other punctuation separates words ("on-hold").
+    text = "".join(
+        "" if ch in "'\u2019" else " " if unicodedata.category(ch).startswith("P") else ch
+        for ch in text
+    )
+    return " ".join(text.split()) or "(no reason)"
+
+
+def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[BlockerCluster]:
+    in_flight_total = _measure(
+        _clip(
+            [i for f in flows if (i := _in_flight_interval(f, now)) is not None],
+            window.start,
+            window.end,
+        )
+    )
+    hours: dict[str, float] = defaultdict(float)
+    in_flight_hours: dict[str, float] = defaultdict(float)
+    counts: Counter[str] = Counter()
+    examples: dict[str, Counter[str]] = defaultdict(Counter)
+    keys: dict[str, set[str]] = defaultdict(set)
+    for f in flows:
+        for block in f.card.blocks:
+            lo, hi = block.blocked_at, block.unblocked_at or now
+            if not (lo < window.end and (hi > window.start or lo >= window.start)):
+                continue
+            reason = normalise_reason(block.reason)
+            counts[reason] += 1
+            examples[reason][block.reason.strip()] += 1
+            keys[reason].add(f.card.key)
+            inside = _clip([(lo, hi)], window.start, window.end)
+            hours[reason] += _measure(inside)
+            flight = _in_flight_interval(f, now)
+            if flight is not None:
+                in_flight_hours[reason] += _measure(_clip(inside, *flight))
+    total = sum(hours.values())
+    ordered = sorted(counts, key=lambda r: (-hours[r], -counts[r], r))
+    clusters = []
+    running = 0.0
+    for reason in ordered:
+        running += hours[reason]
+        clusters.append(
+            BlockerCluster(
+                reason=reason,
+                examples=tuple(text for text, _ in examples[reason].most_common(5)),
+                count=counts[reason],
+                blocked_days=hours[reason] / 24,
+                share_of_cycle_time=_share(in_flight_hours[reason], in_flight_total),
+                cumulative_share=_share(running, total),
+                card_keys=tuple(sorted(keys[reason])),
+            )
+        )
+    return clusters
+
+
+def blocker_clusters(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> tuple[BlockerCluster, ...]:
+    """Blocks touching the period grouped by normalised reason, most blocked time first.
+
+    Blocked time is clipped to the period; open blocks end at `now`. The share of cycle time
+    divides the blocked time inside each card's start..finish (or now) by the total in-flight
+    time of all cards in the period (the integral of WIP).
+    """
+    window = _window(since, until, now, conventions)
+    return tuple(_blockers(_flows(histories, window.zone), window, _aware(now)))
+
+
+def _wip_exceptions(
+    events: Iterable[WipEventInput],
+    window: _Window,
+    cfd: CumulativeFlow | None,
+    wip_limits: Mapping[str, int] | None,
+) -> WipExceptions:
+    parsed = [
+        e if isinstance(e, WipEvent) else WipEvent(kind=e[0], column_id=e[1], at=e[2], reason=e[3])
+        for e in events
+    ]
+    inside = sorted(
+        (e for e in parsed if window.index(window.local(e.at)) is not None), key=lambda e: e.at
+    )
+    columns: list[str] = []
+    for event in inside:
+        if event.column_id not in columns:
+            columns.append(event.column_id)
+    for column_id in wip_limits or {}:
+        if column_id not in columns:
+            columns.append(column_id)
+    rows = []
+    for column_id in columns:
+        mine = [e for e in inside if e.column_id == column_id]
+        limit = (wip_limits or {}).get(column_id)
+        over = None
+        if limit is not None and cfd is not None:
+            over = sum(1 for d in cfd.days if d.counts.get(column_id, 0) > limit)
+        rows.append(
+            ColumnWip(
+                column_id=column_id,
+                breaches=sum(1 for e in mine if e.kind == "breach"),
+                overrides=sum(1 for e in mine if e.kind == "override"),
+                exception_days=len({window.local(e.at) for e in mine}),
+                days_over_limit=over,
+            )
+        )
+    return WipExceptions(
+        breaches=sum(1 for e in inside if e.kind == "breach"),
+        overrides=sum(1 for e in inside if e.kind == "override"),
+        exception_days=len({window.local(e.at) for e in inside}),
+        columns=tuple(rows),
+        overrides_with_reasons=tuple(e for e in inside if e.kind == "override"),
+    )
+
+
+def wip_exceptions(
+    events: Iterable[WipEventInput],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+    histories: Iterable[CardHistory] = (),
+    column_order: Sequence[str] = (),
+    wip_limits: Mapping[str, int] | None = None,
+) -> WipExceptions:
+    """Count WIP-limit breaches and overrides in the period, per column and in total.
+
+    Args:
+        events: `WipEvent`s or (kind, column_id, at, reason) tuples, kind "breach" or "override".
+        since: first local day of the period.
+        until: last local day of the period.
+        now: the present (days after today are not counted).
+        conventions: the zone that decides which day an event falls on.
+        histories: the cards, needed only for `days_over_limit`.
+        column_order: board order, for the cumulative flow behind `days_over_limit`.
+        wip_limits: column id -> limit; with histories, counts days ending above the limit.
+    """
+    window = _window(since, until, now, conventions)
+    cfd = _cfd(histories, column_order, window) if wip_limits else None
+    return _wip_exceptions(events, window, cfd, wip_limits)
+
+
+def _groups(
+    finished: Sequence[_Flow],
+    wip: Sequence[_Flow],
+    keys_of: Callable[[CardHistory], Sequence[str | None]],
+    conventions: Conventions,
+) -> tuple[Group, ...]:
+    cycles: dict[str | None, list[float]] = defaultdict(list)
+    wip_counts: Counter[str | None] = Counter()
+    for f in finished:
+        for key in keys_of(f.card):
+            cycles[key].append(_cycle(f, conventions))
+    for f in wip:
+        for key in keys_of(f.card):
+            wip_counts[key] += 1
+    groups = [
+        Group(
+            key=key,
+            throughput=len(cycles.get(key, ())),
+            share_of_throughput=_share(len(cycles.get(key, ())), len(finished)),
+            cycle_time=percentiles(cycles.get(key, ())),
+            wip=wip_counts[key],
+            share_of_wip=_share(wip_counts[key], len(wip)),
+        )
+        for key in set(cycles) | set(wip_counts)
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.throughput, -g.wip, g.key is None, g.key or "")))
+
+
+def _breakdowns(flows: Sequence[_Flow], window: _Window, conventions: Conventions) -> Breakdowns:
+    finished = _finished_in(flows, window)
+    wip = [f for f in flows if _wip_at_day_end(f, window.last)]
+
+    def tags(card: CardHistory) -> Sequence[str | None]:
+        return card.tag_ids or (None,)
+
+    def people(card: CardHistory) -> Sequence[str | None]:
+        return card.assignees or (None,)
+
+    def service(card: CardHistory) -> Sequence[str | None]:
+        return (card.class_of_service.value,)
+
+    finished_untagged = sum(1 for f in finished if not f.card.tag_ids)
+    wip_untagged = sum(1 for f in wip if not f.card.tag_ids)
+    return Breakdowns(
+        by_tag=_groups(finished, wip, tags, conventions),
+        by_class_of_service=_groups(finished, wip, service, conventions),
+        by_assignee=_groups(finished, wip, people, conventions),
+        finished=len(finished),
+        finished_untagged=finished_untagged,
+        finished_untagged_share=_share(finished_untagged, len(finished)),
+        wip=len(wip),
+        wip_untagged=wip_untagged,
+        wip_untagged_share=_share(wip_untagged, len(wip)),
+    )
+
+
+def breakdowns(
+    histories: Iterable[CardHistory],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> Breakdowns:
+    """Flow per value tag, class of service and assignee, and the share of untagged work.
+
+    Throughput and cycle times cover cards finished in the period; WIP is counted at the end of
+    the period. A card with several tags (or assignees) counts in each of their groups.
+    """
+    window = _window(since, until, now, conventions)
+    return _breakdowns(_flows(histories, window.zone), window, conventions)
+
+
+def flow_report(
+    histories: Sequence[CardHistory],
+    *,
+    column_order: Sequence[str],
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions | None = None,
+    sle: SleTarget | None = None,
+    wip_events: Iterable[WipEventInput] = (),
+    wip_limits: Mapping[str, int] | None = None,
+    history_days: int = SLE_HISTORY_DAYS,
+) -> FlowReport:
+    """Every flow measure of a squad for one period, computed from one pass over its cards.
+
+    Args:
+        histories: the squad's cards (archived ones included if they should count).
+        column_order: the board's column ids, left to right.
+        since: first local day of the period.
+        until: last local day of the period (cut to today).
+        now: the present; ages, open stays and open blocks end here.
+        conventions: zone and unit (default UTC, days).
+        sle: the configured SLE, if any.
+        wip_events: WIP-limit breaches and overrides.
+        wip_limits: current limits per column id, to count days over the limit.
+        history_days: look-back of the default SLE, pace and aging bands.
+    """
+    conv = conventions or Conventions()
+    now = _aware(now)
+    window = _window(since, until, now, conv)
+    flows = _flows(histories, window.zone)
+    days = _daily(flows, window)
+    weeks = _weeks(days)
+    cfd = _cfd(histories, column_order, window)
+    done = _finished_in(flows, window)
+    cycle_times = [_cycle(f, conv) for f in done]
+    lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
+    level = _service_level(flows, window, now, conv, sle, history_days)
+    bands = _aging_bands(flows, column_order, now, conv, history_days)
+    past = _recent_cycle_times(flows, now, conv, history_days)
+    flying = _in_flight(flows, now, conv, level.value, bands, past)
+    flying_uids = {c.uid for c in flying}
+    cards = [card_flow(f.card, column_order, now, conv) for f in done]
+    cards += [
+        card_flow(f.card, column_order, now, conv) for f in flows if f.card.uid in flying_uids
+    ]
+    return FlowReport(
+        since=since,
+        until=window.last,
+        now=now,
+        conventions=conv,
+        convention=conv.describe(),
+        days=tuple(days),
+        weeks=tuple(weeks),
+        cumulative_flow=cfd,
+        arrivals=sum(d.arrivals for d in days),
+        throughput=sum(d.throughput for d in days),
+        net_flow=sum(d.net_flow for d in days),
+        cycle_time=percentiles(cycle_times),
+        lead_time=percentiles(lead_times),
+        sle=level,
+        flow_efficiency=_flow_efficiency(done, now),
+        cycle_time_xmr=xmr(cycle_times),
+        throughput_xmr=xmr([w.throughput for w in weeks if w.complete]),
+        littles_law=_littles_law(flows, window, conv),
+        aging_bands=tuple(bands),
+        in_flight=tuple(flying),
+        blockers=tuple(_blockers(flows, window, now)),
+        wip_exceptions=_wip_exceptions(wip_events, window, cfd, wip_limits),
+        breakdowns=_breakdowns(flows, window, conv),
+        cards=tuple(cards),
+    )
+
+
+__all__ = [
+    "DAY_CONVENTION",
+    "HOUR_CONVENTION",
+    "LOW_SAMPLE",
+    "PERCENTS",
+    "SLE_HISTORY_DAYS",
+    "AgingBand",
+    "BlockSpan",
+    "BlockerCluster",
+    "Breakdowns",
+    "CardFlow",
+    "CardHistory",
+    "CfdDay",
+    "ColumnWip",
+    "Conventions",
+    "CumulativeFlow",
+    "DayFlow",
+    "FlowEfficiency",
+    "FlowReport",
+    "Group",
+    "InFlightCard",
+    "LittlesLaw",
+    "Percentiles",
+    "ServiceLevel",
+    "SleTarget",
+    "Stay",
+    "WeekFlow",
+    "WipEvent",
+    "WipEventInput",
+    "WipExceptions",
+    "Xmr",
+    "XmrSignal",
+    "age",
+    "aging_bands",
+    "backward_moves",
+    "blocked_hours",
+    "blocker_clusters",
+    "breakdowns",
+    "calendar_days",
+    "card_flow",
+    "cumulative_flow",
+    "cycle_time",
+    "cycle_time_percentiles",
+    "daily_flow",
+    "daily_throughput",
+    "finished_at",
+    "flow_efficiency",
+    "flow_report",
+    "in_flight",
+    "lead_time",
+    "littles_law",
+    "normalise_reason",
+    "percentile",
+    "percentiles",
+    "service_level",
+    "started_at",
+    "time_in_columns",
+    "weekly_flow",
+    "xmr",
+]

@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kanban_tui.domain.days import DAY_CONVENTION
 from kanban_tui.domain.filters import FILTER_HELP
-from kanban_tui.domain.flow import DAY_CONVENTION
 
 KEYS = (
     ("Move focus", "arrows or h j k l; click a card or column"),
@@ -39,6 +39,9 @@ class HelpScreen(ModalScreen[None]):
     """Keys and conventions."""
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")  # the dialog styles: a bordered box over the board
 
     def compose(self) -> ComposeResult:
         keys = Table(box=None, show_header=False, padding=(0, 2))

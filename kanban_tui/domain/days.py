@@ -1,0 +1,18 @@
+"""The day-counting convention, on its own so the board can use it without the metric models.
+
+Following Vacanti / ActionableAgile, a card started and finished on the same day took 1 day, and a
+card started yesterday is 2 days old (`end_date - start_date + 1`, minimum 1).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+DAY_CONVENTION = "days are inclusive calendar days in the squad's time zone (same day = 1 day)"
+"""Printed wherever day counts are shown, so nobody mistakes them for elapsed 24-hour periods."""
+
+
+def calendar_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:
+    """Inclusive calendar days from `start` to `end` in `zone` (at least 1)."""
+    return max(1, (end.astimezone(zone).date() - start.astimezone(zone).date()).days + 1)
