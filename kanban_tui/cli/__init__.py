@@ -29,6 +29,8 @@ COMMANDS = {
     "tag": "kanban_tui.cli.shape:tag",
     "card": "kanban_tui.cli.cards:card",
     "log": "kanban_tui.cli.history:log",
+    "stats": "kanban_tui.cli.flow:stats",
+    "forecast": "kanban_tui.cli.flow:forecast",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 

@@ -24,6 +24,8 @@ from kanban_tui.cli.output import (
     say,
     transition_json,
 )
+from kanban_tui.domain.days import DAY_CONVENTION
+from kanban_tui.domain.flow import Conventions, card_flow
 from kanban_tui.domain.models import ClassOfService
 from kanban_tui.domain.rules import WipOutcome
 from kanban_tui.domain.text import printable
@@ -372,8 +374,19 @@ def card_show(state: CliContext, key: str, as_json: bool) -> None:
     names = Names(store.board_of(found))
     moves = store.transitions(key)
     history = store.events(card=key)
+    flow_data = store.flow_inputs(card=key)
+    conventions = Conventions(zone=names.zone.key)
+    times = card_flow(flow_data.histories[0], flow_data.column_order, state.clock(), conventions)
     if as_json:
         data = card_json(found, names)
+        data["times"] = {
+            **times.model_dump(mode="json", exclude={"uid", "key", "time_in_columns_hours"}),
+            "hours_in_columns": {
+                names.column(column_id): hours
+                for column_id, hours in times.time_in_columns_hours.items()
+            },
+            "convention": conventions.describe(),
+        }
         data["transitions"] = [transition_json(t, names) for t in moves]
         keys = {found.uid: found.key}
         data["history"] = [event_json(e, keys) for e in history]
@@ -390,6 +403,18 @@ def card_show(state: CliContext, key: str, as_json: bool) -> None:
         ("Blocked", found.blocked_reason if found.blocked else "no"),
         ("Archived", "yes" if found.archived else "no"),
         ("Created", local_time(found.created_at, names.zone)),
+        ("Started", local_time(times.started_at, names.zone) or "not yet"),
+        ("Finished", local_time(times.finished_at, names.zone) or "not yet"),
+        ("Cycle time", f"{times.cycle_time:.0f} days" if times.cycle_time else "-"),
+        ("Lead time", f"{times.lead_time:.0f} days" if times.lead_time else "-"),
+        ("Age", f"{times.age:.0f} days" if times.age else "-"),
+        ("Blocked time", f"{times.blocked_hours:.1f} hours in all"),
+        (
+            "Efficiency",
+            f"{times.flow_efficiency:.0%} of its cycle time active"
+            if times.flow_efficiency is not None
+            else "-",
+        ),
     ]
     grid = Table.grid(padding=(0, 2))
     for label, value in details:
@@ -408,7 +433,7 @@ def card_show(state: CliContext, key: str, as_json: bool) -> None:
             cell(t.actor),
         )
     out.print(moves_table)
-    out.print(Text(f"Times are in {names.zone.key}.", style="dim"))
+    out.print(Text(f"Times are in {names.zone.key}; {DAY_CONVENTION}.", style="dim"))
 
 
 @card.command("list")

@@ -11,24 +11,27 @@ from dateutil import parser
 from kanban_tui.domain.errors import InvalidInput
 
 _RELATIVE_DAY = re.compile(r"^(today|yesterday|tomorrow)\b\s*(.*)$", re.IGNORECASE)
-_DAYS_AGO = re.compile(r"^(\d+)\s*(d|days?)\s+ago$", re.IGNORECASE)
+_AGO = re.compile(r"^(\d+)\s*(d|days?|w|weeks?)\s+ago$", re.IGNORECASE)
+_AHEAD = re.compile(r"^in\s+(\d+)\s*(d|days?|w|weeks?)$", re.IGNORECASE)
 _OFFSETS = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_EXAMPLES = "e.g. 2026-11-22 17:30, 'yesterday 17:00' or '3 days ago'"
+_EXAMPLES = "e.g. 2026-11-22 17:30, 'yesterday 17:00', '3 days ago' or 'in 2 weeks'"
 
 
 def parse_moment(text: str, zone: ZoneInfo, now: datetime) -> datetime:
     """Read a point in time; times without a zone are in `zone`. Returns an aware datetime.
 
-    Accepts anything python-dateutil reads, plus `now`, `today|yesterday|tomorrow [TIME]` and
-    `N days ago`. A date alone means midnight at the start of that day.
+    Accepts anything python-dateutil reads, plus `now`, `today|yesterday|tomorrow [TIME]`,
+    `N days|weeks ago` and `in N days|weeks`. A date alone means midnight at the start of that day.
     """
     value = text.strip()
     local_now = now.astimezone(zone)
     if value.lower() == "now":
         return now
-    days_ago = _DAYS_AGO.match(value)
-    if days_ago:
-        return now - timedelta(days=int(days_ago.group(1)))
+    for pattern, sign in ((_AGO, -1), (_AHEAD, 1)):
+        found = pattern.match(value)
+        if found:
+            days = int(found.group(1)) * (7 if found.group(2).lower().startswith("w") else 1)
+            return now + sign * timedelta(days=days)
     relative = _RELATIVE_DAY.match(value)
     if relative:
         day = local_now.date() + timedelta(days=_OFFSETS[relative.group(1).lower()])

@@ -217,6 +217,9 @@ JSON_READS = [
     ["log"],
     ["log", "--all", "--card", "GRW-1"],
     ["demo", "--if-missing", "--name", "Growth squad"],
+    ["stats"],
+    ["stats", "--by", "assignee", "--unit", "hours"],
+    ["forecast", "--items", "5", "--seed", "1", "--trials", "500"],
 ]
 
 
@@ -290,7 +293,8 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
     ]
     reads = [
         [*args, "--squad", "Growth squad"]
-        if args[0] in ("column", "tag", "board", "log") or args[:2] == ["card", "list"]
+        if args[0] in ("column", "tag", "board", "log", "stats", "forecast")
+        or args[:2] == ["card", "list"]
         else args
         for args in JSON_READS
     ]

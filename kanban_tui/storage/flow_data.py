@@ -1,0 +1,111 @@
+"""What flow metrics need, read from the projections in a few set-based queries (no replay).
+
+Transitions and blocks are already projected per card, so a squad's whole history is three
+scans ordered by card; rows become domain models without re-validation (they come from our own
+projections, with times already in UTC).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from kanban_tui.domain.flow import BlockSpan, CardHistory, Stay, WipEvent
+from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
+from kanban_tui.storage import queries
+from kanban_tui.storage.connection import Connection
+from kanban_tui.storage.convert import from_db_time
+
+
+@dataclass(frozen=True)
+class FlowInputs:
+    """A squad's cards as histories, its board order and its WIP-limit exceptions."""
+
+    squad: Squad
+    columns: list[Column]
+    """Current columns, left to right."""
+    histories: list[CardHistory]
+    wip_events: list[WipEvent]
+
+    @property
+    def column_order(self) -> list[str]:
+        return [c.id for c in self.columns]
+
+    @property
+    def wip_limits(self) -> dict[str, int]:
+        return {c.id: c.wip_limit for c in self.columns if c.wip_limit is not None}
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
+
+
+def flow_inputs(conn: Connection, squad: Squad, *, card_uid: str | None = None) -> FlowInputs:
+    """Read every (or one) non-deleted card's stays and blocks for a squad."""
+    roles = {
+        column_id: ColumnRole(role)
+        for column_id, role in conn.execute(
+            "SELECT id, role FROM columns WHERE squad_id = ?", [squad.id]
+        )
+    }
+    only = " AND c.uid = ?" if card_uid else ""
+    params: list[object] = [squad.id, *([card_uid] if card_uid else [])]
+    stays: dict[str, list[Stay]] = defaultdict(list)
+    for uid, column_id, entered, exited in conn.execute(
+        "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
+        " JOIN cards c ON c.uid = t.card_uid"
+        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY t.card_uid, t.id",
+        params,
+    ):
+        stays[uid].append(
+            Stay.model_construct(
+                column_id=column_id,
+                role=roles.get(column_id, ColumnRole.QUEUE),
+                entered_at=from_db_time(entered),
+                exited_at=_time(exited),
+            )
+        )
+    blocks: dict[str, list[BlockSpan]] = defaultdict(list)
+    for uid, reason, blocked, unblocked in conn.execute(
+        "SELECT b.card_uid, b.reason, b.blocked_at, b.unblocked_at FROM card_blocks b"
+        " JOIN cards c ON c.uid = b.card_uid"
+        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY b.card_uid, b.id",
+        params,
+    ):
+        blocks[uid].append(
+            BlockSpan.model_construct(
+                reason=reason, blocked_at=from_db_time(blocked), unblocked_at=_time(unblocked)
+            )
+        )
+    histories = [
+        CardHistory.model_construct(
+            uid=uid,
+            key=key,
+            created_at=from_db_time(created),
+            tag_ids=tuple(json.loads(tag_ids)),
+            class_of_service=ClassOfService(klass),
+            assignees=tuple(json.loads(assignees)),
+            stays=tuple(stays.get(uid, ())),
+            blocks=tuple(blocks.get(uid, ())),
+        )
+        for uid, key, created, tag_ids, klass, assignees in conn.execute(
+            "SELECT c.uid, c.key, c.created_at, c.tag_ids, c.class_of_service, c.assignees"
+            f" FROM cards c WHERE c.squad_id = ? AND c.deleted = 0{only}",
+            params,
+        )
+    ]
+    wip_events = [
+        WipEvent.model_construct(
+            kind="breach" if kind == "wip.breached" else "override",
+            column_id=column_id,
+            at=from_db_time(at),
+            reason=reason,
+        )
+        for kind, column_id, at, reason in conn.execute(
+            "SELECT kind, column_id, at, reason FROM wip_exceptions WHERE squad_id = ? ORDER BY at",
+            [squad.id],
+        )
+    ]
+    return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events)
