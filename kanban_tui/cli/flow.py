@@ -16,7 +16,14 @@ from rich.text import Text
 from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
 from kanban_tui.cli.output import cell, console, emit_json
 from kanban_tui.domain.errors import InvalidInput
-from kanban_tui.domain.flow import Conventions, FlowReport, Group, Percentiles, flow_report
+from kanban_tui.domain.flow import (
+    Conventions,
+    FlowReport,
+    Group,
+    Percentiles,
+    SleTarget,
+    flow_report,
+)
 from kanban_tui.domain.forecast import forecast_how_many, forecast_when, throughput_sample
 from kanban_tui.domain.text import printable
 
@@ -93,6 +100,14 @@ def stats(
     inputs = store.flow_inputs(squad)
     conventions = Conventions(zone=inputs.squad.timezone, unit=unit)
     start, end = _period(state, conventions.tz, since, until)
+    squad_sle = inputs.squad.sle_days
+    sle = (
+        SleTarget(
+            value=squad_sle * (24 if unit == "hours" else 1), percent=inputs.squad.sle_percent
+        )
+        if squad_sle is not None
+        else None
+    )
     report = flow_report(
         inputs.histories,
         column_order=inputs.column_order,
@@ -102,6 +117,7 @@ def stats(
         conventions=conventions,
         wip_events=inputs.wip_events,
         wip_limits=inputs.wip_limits,
+        sle=sle,
     )
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import click
 from rich.table import Table
@@ -36,6 +37,18 @@ def _limit(value: str | None) -> int | None:
     if number < 1:
         raise click.BadParameter("a WIP limit must be at least 1 (or 'none')")
     return number
+
+
+def _sle(value: str | None) -> Any:
+    """An SLE in days, `none` to clear it, or UNSET when the option was not given."""
+    if value is None:
+        return UNSET
+    if value.strip().lower() == "none":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a number of days or 'none'") from None
 
 
 @click.group()
@@ -110,6 +123,17 @@ def squad_list(state: CliContext, as_json: bool) -> None:
 @click.option(
     "--remove-member", multiple=True, metavar="NAME", help="Remove a member (repeatable)."
 )
+@click.option(
+    "--sle",
+    "sle_text",
+    metavar="DAYS|none",
+    help="Service Level Expectation: cards should finish within DAYS (or 'none' to clear).",
+)
+@click.option(
+    "--sle-percent",
+    type=click.IntRange(1, 99),
+    help="The share of cards the SLE promises (default 85).",
+)
 @json_option
 @pass_cli
 def squad_edit(
@@ -120,6 +144,8 @@ def squad_edit(
     timezone: str | None,
     add_member: tuple[str, ...],
     remove_member: tuple[str, ...],
+    sle_text: str | None,
+    sle_percent: int | None,
     as_json: bool,
 ) -> None:
     """Rename a squad, change its mission or time zone, or its members.
@@ -133,6 +159,8 @@ def squad_edit(
         timezone=timezone,
         add_members=add_member,
         remove_members=remove_member,
+        sle_days=_sle(sle_text),
+        sle_percent=sle_percent,
     )
     if as_json:
         emit_json(squad_json(edited))

@@ -65,6 +65,9 @@ class SquadEdited(Payload):
     name: str | None = None
     mission: str | None = None
     timezone: str | None = None
+    sle_days: float | None = None
+    sle_percent: int | None = None
+    clear_sle: bool = False
 
 
 class MemberChanged(Payload):

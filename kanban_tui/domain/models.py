@@ -55,6 +55,9 @@ class Squad(Frozen):
     prefix: str
     members: tuple[str, ...] = ()
     created_at: datetime
+    sle_days: float | None = None
+    """The squad's Service Level Expectation, if set: `sle_percent`% of cards within this."""
+    sle_percent: int = 85
 
 
 class Column(Frozen):

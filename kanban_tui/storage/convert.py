@@ -31,6 +31,8 @@ def squad_from_row(row: Row) -> Squad:
         prefix=row["prefix"],
         members=tuple(json.loads(row["members"])),
         created_at=from_db_time(row["created_at"]),
+        sle_days=row["sle_days"],
+        sle_percent=row["sle_percent"],
     )
 
 

@@ -90,7 +90,13 @@ def _squad_created(conn: Connection, e: EventRecord) -> None:
 
 @_handles(EventKind.SQUAD_EDITED)
 def _squad_edited(conn: Connection, e: EventRecord) -> None:
-    fields: dict[str, Any] = {k: e.payload[k] for k in ("mission", "timezone") if k in e.payload}
+    fields: dict[str, Any] = {
+        k: e.payload[k]
+        for k in ("mission", "timezone", "sle_days", "sle_percent")
+        if k in e.payload
+    }
+    if e.payload.get("clear_sle"):
+        fields["sle_days"] = None
     if "name" in e.payload:
         fields["name"] = _unique_name(conn, e.payload["name"], str(e.squad_id))
     _update(conn, "squads", "id", e.squad_id, fields)

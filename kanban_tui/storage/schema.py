@@ -172,7 +172,16 @@ def m001_event_log_and_projections(db: Database) -> None:
     db.table("wip_exceptions").create_index(["squad_id", "at"])
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (m001_event_log_and_projections,)
+def m002_service_level_expectation(db: Database) -> None:
+    """A squad's configured SLE: days and the share of cards expected to finish within them."""
+    db.table("squads").add_column("sle_days", float)
+    db.table("squads").add_column("sle_percent", int, not_null_default=85)
+
+
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    m001_event_log_and_projections,
+    m002_service_level_expectation,
+)
 """Every schema change in order; append, never edit or reorder."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

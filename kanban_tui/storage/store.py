@@ -568,13 +568,22 @@ class Store:
         timezone: str | None = None,
         add_members: Iterable[str] = (),
         remove_members: Iterable[str] = (),
+        sle_days: float | None = UNSET,
+        sle_percent: int | None = None,
     ) -> Squad:
-        """Rename a squad, change its mission or time zone, add or remove members."""
+        """Rename a squad, change its mission, time zone, members or SLE (None clears the SLE)."""
+        if sle_days is not UNSET and sle_days is not None and not 0 < sle_days <= 3650:
+            raise InvalidInput("an SLE must be a positive number of days (at most 3650)")
+        if sle_percent is not None and not 1 <= sle_percent <= 99:
+            raise InvalidInput("an SLE probability must be a whole percentage from 1 to 99")
         new_name = clean_name(name, "squad name") if name is not None else None
         edit = SquadEdited(
             name=new_name,
             mission=clean_sentence(mission, "mission") if mission is not None else None,
             timezone=rules.check_timezone(timezone) if timezone is not None else None,
+            sle_days=sle_days if sle_days is not UNSET else None,
+            sle_percent=sle_percent,
+            clear_sle=sle_days is None,
         )
         joining = [clean_name(m, "member name") for m in add_members]
         leaving = [m.strip() for m in remove_members]

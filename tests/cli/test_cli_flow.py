@@ -125,3 +125,15 @@ def test_bad_flow_requests_are_one_line_errors(
     flowing: Squadboard, args: tuple[str, ...], code: int
 ) -> None:
     flowing.fail(code, *args)
+
+
+def test_a_configured_sle_replaces_the_historical_one(flowing: Squadboard) -> None:
+    assert flowing.json("stats")["sle"]["source"] == "history"
+    squad = flowing.json("squad", "edit", "--sle", "3", "--sle-percent", "80")
+    assert (squad["sle_days"], squad["sle_percent"]) == (3.0, 80)
+    sle = flowing.json("stats")["sle"]
+    assert (sle["source"], sle["value"], sle["percent"]) == ("configured", 3.0, 80)
+    assert (sle["finished"], sle["hits"]) == (2, 1)  # 1 day is within 3, 4 days is not
+    assert flowing.json("squad", "edit", "--sle", "none")["sle_days"] is None
+    flowing.fail(2, "squad", "edit", "--sle", "-1")
+    flowing.fail(2, "squad", "edit", "--sle", "soon")

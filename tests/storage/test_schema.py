@@ -12,7 +12,7 @@ from kanban_tui.storage.connection import APPLICATION_ID, BoardFileError, connec
 from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
-from tests.storage.helpers import file_digest
+from tests.storage.helpers import dump_projections, file_digest
 
 
 def _schema(path: Path) -> list[tuple[str, str]]:
@@ -108,3 +108,36 @@ def test_writers_create_the_file_and_its_folder(tmp_path: Path, clock: FakeClock
     with Store(path, actor="Ana", clock=clock) as store:
         store.add_squad("Growth squad")
     assert path.exists()
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_board_from_every_earlier_schema_is_migrated_with_nothing_lost(
+    version: int, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kanban_tui.storage import schema
+    from kanban_tui.storage.demo import build_demo_history
+
+    with monkeypatch.context() as old:
+        old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
+        old.setattr(schema, "SCHEMA_VERSION", version)
+        with Store(db_path, actor="Ana", clock=clock) as written_by_old_squadboard:
+            written_by_old_squadboard.append_history(
+                build_demo_history(
+                    name="Growth squad", cards=30, seed=3, now=clock.now, actor="Ana"
+                )
+            )
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+    events_before = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    conn.close()
+
+    with Store(db_path, actor="Ana", clock=clock) as current:
+        assert current.squad().name == "Growth squad"
+        assert len(current.cards(include_archived=True)) == 30
+        incremental = dump_projections(current)
+        current.rebuild_projections()
+        assert dump_projections(current) == incremental
+    conn = connect(db_path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
+    conn.close()
