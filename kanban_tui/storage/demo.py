@@ -12,6 +12,7 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.clock import HLC_COUNTER_BITS, to_millis, uuid7
@@ -34,6 +35,7 @@ from kanban_tui.domain.models import ClassOfService
 from kanban_tui.domain.ordering import key_between
 from kanban_tui.domain.rules import DEFAULT_COLUMNS
 from kanban_tui.domain.text import prefix_from_name
+from kanban_tui.storage.store import paused_gc
 
 HISTORY_DAYS = 90
 BASE_CARDS = 120
@@ -87,8 +89,10 @@ _OVERRIDE_REASONS = (
 )
 
 
-@dataclass
+@dataclass(eq=False)
 class _Card:
+    """A simulated card; compared by identity, so removing it from a column's list is cheap."""
+
     uid: str
     number: int
     column: int
@@ -99,6 +103,18 @@ class _Card:
     finished_day: int | None = None
 
 
+class _Pending(NamedTuple):
+    """An event before it is stamped: `Event`s are built once, after the history is sorted."""
+
+    at: datetime
+    id: str
+    actor: str
+    squad_id: str
+    card_uid: str | None
+    kind: EventKind
+    payload: dict[str, Any]
+
+
 @dataclass
 class _History:
     rng: random.Random
@@ -106,13 +122,17 @@ class _History:
     start: datetime
     actor: str
     squad_id: str = ""
-    events: list[Event] = field(default_factory=list)
+    events: list[_Pending] = field(default_factory=list)
     last_change: dict[str, datetime] = field(default_factory=dict)
+    _midnights: dict[int, datetime] = field(default_factory=dict)
 
     def moment(self, day: int, earliest_hour: float = 9.0) -> datetime:
-        local_day = (self.start + timedelta(days=day)).astimezone(self.zone).date()
+        midnight = self._midnights.get(day)
+        if midnight is None:
+            local_day = (self.start + timedelta(days=day)).astimezone(self.zone).date()
+            midnight = self._midnights[day] = datetime.combine(local_day, time(), self.zone)
         hour = self.rng.uniform(earliest_hour, 18.0)
-        local = datetime.combine(local_day, time(), self.zone) + timedelta(hours=hour)
+        local = midnight + timedelta(hours=hour)
         return local.astimezone(self.start.tzinfo)
 
     def new_id(self, at: datetime) -> str:
@@ -135,16 +155,14 @@ class _History:
                 at = previous + timedelta(seconds=1)
             self.last_change[card_uid] = at
         self.events.append(
-            Event(
-                id=event_id or self.new_id(at),
-                hlc=0,
-                at=at,
-                recorded_at=at,
-                actor=actor or self.actor,
-                squad_id=self.squad_id,
-                card_uid=card_uid,
-                kind=kind,
-                payload=payload_json(payload),
+            _Pending(
+                at,
+                event_id or self.new_id(at),
+                actor or self.actor,
+                self.squad_id,
+                card_uid,
+                kind,
+                payload_json(payload),
             )
         )
 
@@ -153,6 +171,13 @@ def build_demo_history(
     *, name: str, cards: int, seed: int, now: datetime, actor: str, timezone: str = "Europe/London"
 ) -> list[Event]:
     """Return the events of a demo squad, oldest first, stamped with increasing HLC values."""
+    with paused_gc():
+        return _build(name=name, cards=cards, seed=seed, now=now, actor=actor, timezone=timezone)
+
+
+def _build(
+    *, name: str, cards: int, seed: int, now: datetime, actor: str, timezone: str
+) -> list[Event]:
     rng = random.Random(seed)
     zone = ZoneInfo(timezone)
     start = now - timedelta(days=HISTORY_DAYS)
@@ -203,7 +228,19 @@ def build_demo_history(
     last = 0
     for event in h.events:
         last = max(last + 1, to_millis(event.at) << HLC_COUNTER_BITS)
-        stamped.append(event.model_copy(update={"hlc": last}))
+        stamped.append(
+            Event(
+                id=event.id,
+                hlc=last,
+                at=event.at,
+                recorded_at=event.at,
+                actor=event.actor,
+                squad_id=event.squad_id,
+                card_uid=event.card_uid,
+                kind=event.kind,
+                payload=event.payload,
+            )
+        )
     return stamped
 
 
@@ -215,6 +252,7 @@ def _simulate(
     positions: list[str | None] = [None] * 5
     members = MEMBERS
     board: list[list[_Card]] = [[] for _ in range(5)]
+    finished: list[tuple[int, _Card]] = []
     rng = h.rng
     arrivals = _spread_arrivals(rng, total)
     number = 0
@@ -233,7 +271,7 @@ def _simulate(
             actor=card.assignee,
             card_uid=card.uid,
         )
-        board[card.column].remove(card)
+        _remove(board[card.column], card)
         card.column = to
         board[to].append(card)
 
@@ -295,14 +333,19 @@ def _simulate(
                     )
         if weekend:
             continue
-        for card in list(board[done]):
-            if (
-                card.finished_day is not None
-                and day - card.finished_day > 45
-                and rng.random() < 0.3
-            ):
+        # Done only grows, in the order cards finished: the ones finished over 45 days ago and
+        # not yet archived are a prefix of `finished` (in Done's order), so only they are visited.
+        ripe = 0
+        while ripe < len(finished) and day - finished[ripe][0] > 45:
+            ripe += 1
+        kept = []
+        for finished_day, card in finished[:ripe]:
+            if rng.random() < 0.3:
                 h.add(EventKind.CARD_ARCHIVED, NoPayload(), h.moment(day), card_uid=card.uid)
                 card.finished_day = None
+            else:
+                kept.append((finished_day, card))
+        finished[:ripe] = kept
         for card in list(board[review]):
             card.review_left -= 1
             if card.review_left <= 0:
@@ -313,6 +356,7 @@ def _simulate(
                 else:
                     move(card, done, at)
                     card.finished_day = day
+                    finished.append((day, card))
         for card in list(board[doing]):
             if card.blocked_until is not None:
                 if day >= card.blocked_until:
@@ -357,6 +401,16 @@ def _simulate(
             move(board[backlog][0], ready, h.moment(day, 9.0))
         while len(board[doing]) < doing_limit and board[ready]:
             move(board[ready][0], doing, h.moment(day, 9.5))
+
+
+def _remove(cards: list[_Card], card: _Card) -> None:
+    """Take `card` out of its column's list (it is there once), looking at the ends first."""
+    if cards[-1] is card:
+        cards.pop()
+    elif cards[0] is card:
+        del cards[0]
+    else:
+        cards.remove(card)
 
 
 def _spread_arrivals(rng: random.Random, total: int) -> list[int]:
