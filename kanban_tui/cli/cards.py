@@ -15,12 +15,12 @@ from kanban_tui.cli.context import CliContext, at_option, json_option, pass_cli,
 from kanban_tui.cli.output import (
     Names,
     card_json,
-    cards_table,
     cell,
     console,
     emit_json,
     event_json,
     local_time,
+    print_cards,
     say,
     transition_json,
 )
@@ -472,4 +472,4 @@ def card_list(
     if as_json:
         emit_json([card_json(c, names) for c in found])
     else:
-        console().print(cards_table(found, names))
+        print_cards(found, names)
