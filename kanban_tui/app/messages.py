@@ -96,6 +96,8 @@ class UndoStep:
 
     description: str
     key: str
-    left_at: str
-    """`updated_at` of the card right after our change; if it moved on, someone else changed it."""
+    left: Card
+    """The card right after our change; if it differs now, someone else changed it since.
+
+    (Compared whole, not by `updated_at`: two changes can carry the same timestamp.)"""
     inverse: Callable[[Store], CardChange]

@@ -33,7 +33,7 @@ from kanban_tui.app.messages import (
 )
 from kanban_tui.app.screens.card_form import CardDraft, CardFormModal
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal, SquadPicker
-from kanban_tui.app.view_model import BoardState, CardFace
+from kanban_tui.app.view_model import BoardState, CardFace, ColumnFace
 from kanban_tui.app.widgets.card_list import CardList
 from kanban_tui.app.widgets.column import ColumnView
 from kanban_tui.app.widgets.details import CardDetails
@@ -217,7 +217,6 @@ class BoardScreen(Screen[None]):
 
     def _rebuild_columns(self) -> None:
         assert self.state is not None
-        container = self.query_one("#columns", Horizontal)
         views = self._column_views()
         now = self.clock()
         faces = [
@@ -229,10 +228,16 @@ class BoardScreen(Screen[None]):
                 view.show(face, self._keep_for(view))
             self._follow()
         else:
-            container.remove_children()
-            container.mount_all(ColumnView(face) for face in faces)
-            self.call_after_refresh(self._restore_focus)
+            self.call_later(self._replace_columns, faces)
         self._update_filter_status()
+
+    async def _replace_columns(self, faces: list[ColumnFace]) -> None:
+        """Show another board's columns; focus is restored once the old ones are gone."""
+        container = self.query_one("#columns", Horizontal)
+        await container.remove_children()
+        await container.mount_all(ColumnView(face) for face in faces)
+        self._update_filter_status()
+        self.call_after_refresh(self._restore_focus)
 
     def _refresh_columns(self, column_ids: set[str]) -> None:
         assert self.state is not None
@@ -396,7 +401,7 @@ class BoardScreen(Screen[None]):
             undo = UndoStep(
                 summary(change),
                 change.card.key,
-                change.card.updated_at.isoformat(),
+                change.card,
                 inverse(change),
             )
         self.post_message(ChangeDone(change, summary(change), undo, follow=follow))
@@ -576,7 +581,7 @@ class BoardScreen(Screen[None]):
     def _edit(self, opened: Card, draft: CardDraft, squad: str, check: bool) -> None:
         try:
             current = self.store.card(opened.key)
-            if check and current.updated_at != opened.updated_at:
+            if check and current != opened:
                 since = [
                     e
                     for e in self.store.events(card=opened.key)
@@ -602,7 +607,7 @@ class BoardScreen(Screen[None]):
                 UndoStep(
                     f"Edited {current.key}",
                     current.key,
-                    change.card.updated_at.isoformat(),
+                    change.card,
                     lambda s: self._apply_draft(s.card(current.key), undo_draft, squad, store=s),
                 ),
             )
@@ -781,7 +786,7 @@ class BoardScreen(Screen[None]):
             current = self.store.card(step.key)
         except SquadboardError:
             current = None  # a deleted card: its inverse restores it
-        if current is not None and current.updated_at.isoformat() != step.left_at:
+        if current is not None and current != step.left:
             self.post_message(ChangeRefused(f"{step.key} was changed by someone since; not undone"))
             return
         try:
