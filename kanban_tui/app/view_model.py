@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ DONE_COLUMN_CAP = 40
 """Done columns show this many most recent cards; the rest are counted, not drawn."""
 
 DUE_SOON_DAYS = 3
+SLE_HISTORY_DAYS = 90
 
 
 class WipState(Enum):
@@ -48,6 +49,9 @@ class CardFace:
     """(name, colour) pairs."""
     initials: str
     age: str
+    age_level: str
+    """How much of the squad's SLE an in-flight card's age has used: "ok" (under 50%), "warn"
+    (under 85%), "late" (85% or more), or "" (not in flight, or no SLE yet)."""
     due: str
     overdue: bool
 
@@ -147,13 +151,19 @@ def card_face(
     tags: Mapping[str, tuple[str, str]],
     now: datetime,
     zone: ZoneInfo,
+    sle_days: float | None = None,
 ) -> CardFace:
     started = times.started_at if times else None
+    level = ""
     if column.role is ColumnRole.DONE:
         finished = times.column_entered_at if times and times.column_entered_at else now
         age = f"✓{calendar_days(started or card.created_at, finished, zone)}d"
     else:
-        age = f"{calendar_days(started or card.created_at, now, zone)}d"
+        days = calendar_days(started or card.created_at, now, zone)
+        age = f"{days}d"
+        if started is not None and sle_days:
+            used = days / sle_days
+            level = "ok" if used < 0.5 else "warn" if used < 0.85 else "late"
     due, overdue = "", False
     if card.due is not None and column.role is not ColumnRole.DONE:
         today = now.astimezone(zone).date()
@@ -173,6 +183,7 @@ def card_face(
         tags=tuple(tags[t] for t in card.tag_ids if t in tags),
         initials=" ".join(initials(a) for a in card.assignees),
         age=age,
+        age_level=level,
         due=due,
         overdue=overdue,
     )
@@ -188,6 +199,7 @@ def build_column(
     query: CardQuery,
     *,
     show_archived: bool = False,
+    sle_days: float | None = None,
 ) -> ColumnFace:
     """What one column draws: its WIP count and the cards that pass the filter, in order."""
     count = sum(not c.archived for c in cards)
@@ -203,7 +215,9 @@ def build_column(
     return ColumnFace(
         column=column,
         count=count,
-        cards=FaceList(shown, lambda c: card_face(c, column, times.get(c.uid), tags, now, zone)),
+        cards=FaceList(
+            shown, lambda c: card_face(c, column, times.get(c.uid), tags, now, zone, sle_days)
+        ),
         hidden=hidden,
         state=wip_state(column, count),
     )
@@ -221,6 +235,30 @@ class BoardState:
         self.by_column: dict[str, list[Card]] = {c.id: [] for c in board.columns}
         for card in board.cards:
             self.by_column.setdefault(card.column_id, []).append(card)
+        self._sle: tuple[date, float | None] | None = None
+
+    def sle_days(self, now: datetime) -> float | None:
+        """The squad's SLE in days: as configured, else the 85th percentile of the cycle times of
+        cards that reached a done column in the last 90 days (recomputed once a day)."""
+        configured = self.shape.squad.sle_days
+        if configured is not None:
+            return configured
+        today = now.astimezone(self.zone).date()
+        if self._sle is None or self._sle[0] != today:
+            since = now - timedelta(days=SLE_HISTORY_DAYS)
+            cycle_times = [
+                float(
+                    calendar_days(t.started_at or card.created_at, t.column_entered_at, self.zone)
+                )
+                for column in self.columns
+                if column.role is ColumnRole.DONE
+                for card in self.by_column.get(column.id, [])
+                if (t := self.times.get(card.uid)) is not None
+                and t.column_entered_at is not None
+                and t.column_entered_at >= since
+            ]
+            self._sle = (today, _percentile_85(cycle_times))
+        return self._sle[1]
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -259,7 +297,17 @@ class BoardState:
             self.zone,
             query,
             show_archived=show_archived,
+            sle_days=self.sle_days(now),
         )
+
+
+def _percentile_85(values: list[float]) -> float | None:
+    """ActionableAgile's rank, floor(0.85 n), as in the flow metrics (imported only when needed)."""
+    if not values:
+        return None
+    from kanban_tui.domain.flow import percentile
+
+    return percentile(values, 85)
 
 
 def _entered(times: Mapping[str, CardTimes], card: Card) -> datetime | None:

@@ -54,7 +54,9 @@ class HelpScreen(ModalScreen[None]):
             FILTER_HELP,
             ("\nCard ages: ", "bold"),
             f"since the card started (or was created, if not started); {DAY_CONVENTION}. ",
-            "A ✓ marks a finished card's cycle time.",
+            "A ✓ marks a finished card's cycle time. An in-flight card's age is green while it "
+            "has used under 50% of the squad's SLE, yellow under 85%, and red (reversed) beyond: "
+            "the SLE is `squad edit --sle`, else the 85th percentile of the last 90 days.",
             ("\nColumn headers: ", "bold"),
             "▲over: over its WIP limit; ■full: at the limit; ◇pull: under its limit in the "
             "started range, so it can pull work.",

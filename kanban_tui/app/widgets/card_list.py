@@ -58,6 +58,9 @@ class CardList(ScrollView, can_focus=True):
         "card-list--expedite",
         "card-list--overdue",
         "card-list--hint",
+        "card-list--age-ok",
+        "card-list--age-warn",
+        "card-list--age-late",
     }
     BINDINGS = [
         # ScrollView would scroll sideways on left/right; on the board they change column.
@@ -209,7 +212,12 @@ class CardList(ScrollView, can_focus=True):
             room = width - used - len(face.age) - 1
             if room > 0:
                 parts.append(Segment(" " * room, style))
-                parts.append(Segment(face.age, muted))
+                age_style = (
+                    style + self._accent(f"card-list--age-{face.age_level}")
+                    if face.age_level
+                    else muted
+                )
+                parts.append(Segment(face.age, age_style))
         elif row == 1:
             parts.append(Segment(_ellipsis(face.title, width - 2), style))
         else:
