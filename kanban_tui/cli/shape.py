@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.table import Table
 
-from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
+from kanban_tui.cli.context import CliContext, at_option, json_option, pass_cli, squad_option
 from kanban_tui.cli.output import (
     cell,
     column_json,
@@ -37,6 +39,13 @@ def _limit(value: str | None) -> int | None:
     if number < 1:
         raise click.BadParameter("a WIP limit must be at least 1 (or 'none')")
     return number
+
+
+def _at(state: CliContext, squad: str | None, at_text: str | None) -> datetime | None:
+    """Read --at in the squad's time zone (only when it was given)."""
+    if not at_text:
+        return None
+    return state.moment(at_text, ZoneInfo(state.store().squad(squad).timezone))
 
 
 def _sle(value: str | None) -> Any:
@@ -68,6 +77,7 @@ def squad() -> None:
 )
 @click.option("--prefix", help="Card key prefix, e.g. GRW for GRW-42 (default: from the name).")
 @click.option("--member", "members", multiple=True, metavar="NAME", help="A member (repeatable).")
+@at_option
 @json_option
 @pass_cli
 def squad_add(
@@ -77,12 +87,18 @@ def squad_add(
     timezone: str,
     prefix: str | None,
     members: tuple[str, ...],
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Create a squad with the default board: Backlog, Ready, Doing (3, block), Review (2, warn),
     Done."""
     created = state.store().add_squad(
-        name, mission=mission, timezone=timezone, prefix=prefix, members=members
+        name,
+        mission=mission,
+        timezone=timezone,
+        prefix=prefix,
+        members=members,
+        at=state.moment(at_text, ZoneInfo(timezone)) if at_text else None,
     )
     if as_json:
         emit_json(squad_json(created))
@@ -134,6 +150,7 @@ def squad_list(state: CliContext, as_json: bool) -> None:
     type=click.IntRange(1, 99),
     help="The share of cards the SLE promises (default 85).",
 )
+@at_option
 @json_option
 @pass_cli
 def squad_edit(
@@ -146,6 +163,7 @@ def squad_edit(
     remove_member: tuple[str, ...],
     sle_text: str | None,
     sle_percent: int | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Rename a squad, change its mission or time zone, or its members.
@@ -161,6 +179,7 @@ def squad_edit(
         remove_members=remove_member,
         sle_days=_sle(sle_text),
         sle_percent=sle_percent,
+        at=_at(state, name, at_text),
     )
     if as_json:
         emit_json(squad_json(edited))
@@ -209,6 +228,7 @@ def column_list(state: CliContext, squad: str | None, as_json: bool) -> None:
 @click.option("--before", metavar="COLUMN", help="Place it before this column.")
 @click.option("--after", metavar="COLUMN", help="Place it after this column (default: last).")
 @squad_option
+@at_option
 @json_option
 @pass_cli
 def column_add(
@@ -220,6 +240,7 @@ def column_add(
     before: str | None,
     after: str | None,
     squad: str | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Add a column to a board."""
@@ -231,6 +252,7 @@ def column_add(
         wip_policy=WipPolicy(policy) if policy else None,
         before=before,
         after=after,
+        at=_at(state, squad, at_text),
     )
     if as_json:
         emit_json(column_json(added))
@@ -245,6 +267,7 @@ def column_add(
 @click.option("--limit", "limit_text", metavar="N|none", help="A new WIP limit, or 'none'.")
 @click.option("--policy", type=POLICY, help="A new WIP policy.")
 @squad_option
+@at_option
 @json_option
 @pass_cli
 def column_edit(
@@ -255,6 +278,7 @@ def column_edit(
     limit_text: str | None,
     policy: str | None,
     squad: str | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Rename a column or change its role, WIP limit or policy."""
@@ -265,6 +289,7 @@ def column_edit(
         role=ColumnRole(role) if role else None,
         wip_limit=UNSET if limit_text is None else _limit(limit_text),
         wip_policy=WipPolicy(policy) if policy else None,
+        at=_at(state, squad, at_text),
     )
     if as_json:
         emit_json(column_json(edited))
@@ -278,6 +303,7 @@ def column_edit(
 @click.option("--before", metavar="COLUMN", help="Move it before this column.")
 @click.option("--after", metavar="COLUMN", help="Move it after this column.")
 @squad_option
+@at_option
 @json_option
 @pass_cli
 def column_move(
@@ -286,10 +312,13 @@ def column_move(
     before: str | None,
     after: str | None,
     squad: str | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Move a column before or after another column."""
-    moved = state.store().move_column(squad, name, before=before, after=after)
+    moved = state.store().move_column(
+        squad, name, before=before, after=after, at=_at(state, squad, at_text)
+    )
     if as_json:
         emit_json(column_json(moved))
     else:
@@ -299,11 +328,14 @@ def column_move(
 @column.command("remove")
 @click.argument("name")
 @squad_option
+@at_option
 @json_option
 @pass_cli
-def column_remove(state: CliContext, name: str, squad: str | None, as_json: bool) -> None:
+def column_remove(
+    state: CliContext, name: str, squad: str | None, at_text: str | None, as_json: bool
+) -> None:
     """Remove an empty column (its history stays in the log)."""
-    removed = state.store().remove_column(squad, name)
+    removed = state.store().remove_column(squad, name, at=_at(state, squad, at_text))
     if as_json:
         emit_json(column_json(removed))
     else:
@@ -320,6 +352,7 @@ def tag() -> None:
 @click.option("--description", "-d", default="", help="What this customer value means.")
 @click.option("--colour", "--color", help="A colour name (red, green, ...) or #rrggbb.")
 @squad_option
+@at_option
 @json_option
 @pass_cli
 def tag_add(
@@ -328,10 +361,13 @@ def tag_add(
     description: str,
     colour: str | None,
     squad: str | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Add a customer value tag to a squad."""
-    added = state.store().add_tag(squad, name, description=description, colour=colour)
+    added = state.store().add_tag(
+        squad, name, description=description, colour=colour, at=_at(state, squad, at_text)
+    )
     if as_json:
         emit_json(tag_json(added))
     else:
@@ -362,6 +398,7 @@ def tag_list(state: CliContext, squad: str | None, as_json: bool) -> None:
 @click.option("--description", "-d", help="A new description.")
 @click.option("--colour", "--color", help="A new colour.")
 @squad_option
+@at_option
 @json_option
 @pass_cli
 def tag_edit(
@@ -371,11 +408,17 @@ def tag_edit(
     description: str | None,
     colour: str | None,
     squad: str | None,
+    at_text: str | None,
     as_json: bool,
 ) -> None:
     """Rename a value tag or change its description or colour."""
     edited = state.store().edit_tag(
-        squad, name, new_name=new_name, description=description, colour=colour
+        squad,
+        name,
+        new_name=new_name,
+        description=description,
+        colour=colour,
+        at=_at(state, squad, at_text),
     )
     if as_json:
         emit_json(tag_json(edited))

@@ -570,6 +570,7 @@ class Store:
         remove_members: Iterable[str] = (),
         sle_days: float | None = UNSET,
         sle_percent: int | None = None,
+        at: datetime | None = None,
     ) -> Squad:
         """Rename a squad, change its mission, time zone, members or SLE (None clears the SLE)."""
         if sle_days is not UNSET and sle_days is not None and not 0 < sle_days <= 3650:
@@ -608,7 +609,7 @@ class Store:
                 raise InvalidInput("nothing to change: give at least one new value")
             return queries.squad_by_id(w.conn, found.id)
 
-        return self._write(work)
+        return self._write(work, at)
 
     # -- columns -----------------------------------------------------------------------------
 
@@ -622,6 +623,7 @@ class Store:
         wip_policy: WipPolicy | None = None,
         before: str | None = None,
         after: str | None = None,
+        at: datetime | None = None,
     ) -> Column:
         """Add a column; it goes last unless placed `before` or `after` another column."""
         name = clean_name(name, "column name")
@@ -652,7 +654,7 @@ class Store:
             )
             return queries.column_named(w.conn, found, name)
 
-        return self._write(work)
+        return self._write(work, at)
 
     @staticmethod
     def _slot(
@@ -679,6 +681,7 @@ class Store:
         role: ColumnRole | None = None,
         wip_limit: int | None = UNSET,
         wip_policy: WipPolicy | None = None,
+        at: datetime | None = None,
     ) -> Column:
         """Rename a column or change its role, WIP limit (None removes it) or WIP policy."""
         new_name = clean_name(new_name, "column name") if new_name is not None else None
@@ -715,10 +718,16 @@ class Store:
             w.append(EventKind.COLUMN_EDITED, edit, squad_id=found.id)
             return queries.column_named(w.conn, found, new_name or column.name)
 
-        return self._write(work)
+        return self._write(work, at)
 
     def move_column(
-        self, squad: str | None, name: str, *, before: str | None = None, after: str | None = None
+        self,
+        squad: str | None,
+        name: str,
+        *,
+        before: str | None = None,
+        after: str | None = None,
+        at: datetime | None = None,
     ) -> Column:
         """Move a column before or after another one."""
         if not before and not after:
@@ -742,9 +751,9 @@ class Store:
             )
             return queries.column_named(w.conn, found, column.name)
 
-        return self._write(work)
+        return self._write(work, at)
 
-    def remove_column(self, squad: str | None, name: str) -> Column:
+    def remove_column(self, squad: str | None, name: str, *, at: datetime | None = None) -> Column:
         """Remove an empty column (archived cards count: they keep their history there)."""
 
         def work(w: _Writer) -> Column:
@@ -767,12 +776,18 @@ class Store:
             )
             return column
 
-        return self._write(work)
+        return self._write(work, at)
 
     # -- value tags --------------------------------------------------------------------------
 
     def add_tag(
-        self, squad: str | None, name: str, *, description: str = "", colour: str | None = None
+        self,
+        squad: str | None,
+        name: str,
+        *,
+        description: str = "",
+        colour: str | None = None,
+        at: datetime | None = None,
     ) -> ValueTag:
         """Add a customer value tag; without a colour it takes the next unused one."""
         name = clean_name(name, "tag name")
@@ -794,7 +809,7 @@ class Store:
             )
             return queries.tags_named(w.conn, found, [name])[0]
 
-        return self._write(work)
+        return self._write(work, at)
 
     def edit_tag(
         self,
@@ -804,6 +819,7 @@ class Store:
         new_name: str | None = None,
         description: str | None = None,
         colour: str | None = None,
+        at: datetime | None = None,
     ) -> ValueTag:
         new_name = clean_name(new_name, "tag name") if new_name is not None else None
         edit_fields = {
@@ -828,7 +844,7 @@ class Store:
             w.append(EventKind.TAG_EDITED, edit, squad_id=found.id)
             return queries.tags_named(w.conn, found, [new_name or tag.name])[0]
 
-        return self._write(work)
+        return self._write(work, at)
 
     # -- cards -------------------------------------------------------------------------------
 
