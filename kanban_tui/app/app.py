@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,12 +35,14 @@ BOARD_COMMANDS = (
     ("Undo my last change", "u", "undo"),
 )
 """Board actions offered in the command palette as well as on their keys."""
+APP_BOARD_COMMANDS = (("Flow metrics", "f", "flow"),)
+"""Palette commands from the board whose actions belong to the app (they push a screen)."""
 
 
 class SquadboardApp(App[None]):
     """squadboard in the terminal."""
 
-    CSS_PATH = [STYLES / "board.tcss", STYLES / "dialogs.tcss"]
+    CSS_PATH = [STYLES / "board.tcss", STYLES / "dialogs.tcss", STYLES / "flow.tcss"]
     TITLE = "squadboard"
     COMMANDS = App.COMMANDS | {BoardCommands}
     BINDINGS = [
@@ -55,6 +58,7 @@ class SquadboardApp(App[None]):
         clock: Clock = system_clock,
         ui_state_file: Path | None = None,
         poll_seconds: float | None = POLL_SECONDS,
+        forecast_seed: int | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -64,6 +68,8 @@ class SquadboardApp(App[None]):
         self.board_key = str(store.path.resolve())
         self.start_squad = squad or self.ui_state.last_squad.get(self.board_key)
         self.poll_seconds = poll_seconds
+        self.forecast_seed = forecast_seed
+        """Seed of the flow screen's forecasts; None picks one per session (and shows it)."""
 
     def on_mount(self) -> None:
         if self.ui_state.theme in self.available_themes:
@@ -81,12 +87,28 @@ class SquadboardApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_flow(self) -> None:
+        """Open the flow metrics of the squad the board shows."""
+        # Imported here: the charts are not needed for the board's first frame.
+        from kanban_tui.app.screens.flow import FlowScreen
+
+        boards = [s for s in self.screen_stack if isinstance(s, BoardScreen)]
+        if not boards or isinstance(self.screen, FlowScreen):
+            return
+        if self.forecast_seed is None:
+            self.forecast_seed = random.SystemRandom().randrange(2**31)
+        self.push_screen(
+            FlowScreen(self.store, self.clock, boards[-1].squad_name, seed=self.forecast_seed)
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every board key is also a palette command, with its key in the help text."""
         yield from super().get_system_commands(screen)
         if isinstance(screen, BoardScreen):
             for title, key, action in BOARD_COMMANDS:
                 yield SystemCommand(title, f"Key: {key}", getattr(screen, f"action_{action}"))
+            for title, key, action in APP_BOARD_COMMANDS:
+                yield SystemCommand(title, f"Key: {key}", getattr(self, f"action_{action}"))
         yield SystemCommand("Help", "Key: ?  Every key and the conventions", self.action_help)
 
     def watch_theme(self, theme: str) -> None:
@@ -115,8 +137,14 @@ def create_app(
     clock: Clock = system_clock,
     ui_state_file: Path | None = None,
     poll_seconds: float | None = POLL_SECONDS,
+    forecast_seed: int | None = None,
 ) -> SquadboardApp:
     """Build the app; the CLI, the tests and the snapshot tests all come through here."""
     return SquadboardApp(
-        store, squad=squad, clock=clock, ui_state_file=ui_state_file, poll_seconds=poll_seconds
+        store,
+        squad=squad,
+        clock=clock,
+        ui_state_file=ui_state_file,
+        poll_seconds=poll_seconds,
+        forecast_seed=forecast_seed,
     )

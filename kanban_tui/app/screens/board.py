@@ -78,6 +78,7 @@ class BoardScreen(Screen[None]):
         Binding("i", "toggle_details", "Details", show=False),
         Binding("s", "switch_squad", "Squad"),
         Binding("u", "undo", "Undo"),
+        Binding("f", "app.flow", "Flow"),
     ]
 
     def __init__(
