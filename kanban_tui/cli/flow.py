@@ -24,7 +24,7 @@ from kanban_tui.domain.flow import (
     SleTarget,
     flow_report,
 )
-from kanban_tui.domain.forecast import forecast_how_many, forecast_when, throughput_sample
+from kanban_tui.domain.forecast import forecast_how_many, forecast_when, sample_from_finishes
 from kanban_tui.domain.text import printable
 
 DEFAULT_PERIOD_DAYS = 90
@@ -352,12 +352,10 @@ def forecast(
     if (items is None) == (by_date is None):
         raise click.UsageError("give exactly one of --items N or --by DATE")
     store = state.store(create=False)
-    inputs = store.flow_inputs(squad)
-    conventions = Conventions(zone=inputs.squad.timezone)
+    found, finishes = store.finish_times(squad)
+    conventions = Conventions(zone=found.timezone)
     now = state.clock()
-    sample = throughput_sample(
-        inputs.histories, now=now, conventions=conventions, window_days=window
-    )
+    sample = sample_from_finishes(finishes, now=now, conventions=conventions, window_days=window)
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     result: Any
     if items is not None:

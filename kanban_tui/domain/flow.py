@@ -929,14 +929,21 @@ def daily_throughput(
     """Cards finished on each local day from `since` to `until` inclusive, zero days included."""
     if since > until:
         raise InvalidInput(f"the period starts ({since}) after it ends ({until})")
-    zone = conventions.tz
+    finishes = (finished_at(card) for card in histories)
+    return daily_counts(
+        (f for f in finishes if f is not None), since=since, until=until, zone=conventions.tz
+    )
+
+
+def daily_counts(
+    moments: Iterable[datetime], *, since: date, until: date, zone: ZoneInfo
+) -> tuple[int, ...]:
+    """How many of `moments` fall on each local day from `since` to `until`, zero days included."""
     counts = [0] * ((until - since).days + 1)
-    for card in histories:
-        finish = finished_at(card)
-        if finish is not None:
-            day = finish.astimezone(zone).date()
-            if since <= day <= until:
-                counts[(day - since).days] += 1
+    for moment in moments:
+        day = moment.astimezone(zone).date()
+        if since <= day <= until:
+            counts[(day - since).days] += 1
     return tuple(counts)
 
 

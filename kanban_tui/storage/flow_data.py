@@ -109,3 +109,27 @@ def flow_inputs(conn: Connection, squad: Squad, *, card_uid: str | None = None) 
         )
     ]
     return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events)
+
+
+def finish_times(conn: Connection, squad_id: str) -> list[datetime]:
+    """When each finished card finished, computed in SQL from the transitions.
+
+    The same rule as the domain's `finished_at`: a card is finished when its last stay is in a
+    done column, and it finished when its final unbroken run of done stays began.
+    """
+    return [
+        from_db_time(finished)
+        for (finished,) in conn.execute(
+            "WITH stays AS ("
+            "  SELECT t.card_uid, t.id, t.entered_at, col.role FROM card_transitions t"
+            "  JOIN cards c ON c.uid = t.card_uid JOIN columns col ON col.id = t.column_id"
+            "  WHERE c.squad_id = ? AND c.deleted = 0),"
+            " last_open AS ("
+            "  SELECT card_uid, max(id) AS id FROM stays WHERE role != 'done' GROUP BY card_uid)"
+            " SELECT min(s.entered_at) FROM stays s"
+            " LEFT JOIN last_open o ON o.card_uid = s.card_uid"
+            " WHERE s.role = 'done' AND s.id > coalesce(o.id, 0)"
+            " GROUP BY s.card_uid",
+            [squad_id],
+        )
+    ]

@@ -48,3 +48,18 @@ def test_one_card_can_be_read_alone(store: Store, squad: Squad) -> None:
     store.add_card(None, "one")
     store.add_card(None, "two")
     assert [h.key for h in store.flow_inputs(card="GRW-2").histories] == ["GRW-2"]
+
+
+def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: FakeClock) -> None:
+    reopened = store.add_card(None, "reopened").card.key
+    never_done = store.add_card(None, "sent back").card.key
+    for key in (reopened, never_done):
+        store.move_card(key, "Done")
+    clock.advance(days=1)
+    store.move_card(reopened, "Doing")
+    store.move_card(never_done, "Doing")  # left done: in flight again
+    clock.advance(days=1)
+    store.move_card(reopened, "Done")
+    finished_again = clock.now
+    _, finishes = store.finish_times()
+    assert finishes == [finished_again]

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kanban_tui.domain.errors import SquadboardError
+from kanban_tui.domain.flow import finished_at
 from kanban_tui.domain.models import ClassOfService, ColumnRole
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
@@ -172,3 +173,19 @@ def test_the_state_depends_on_the_set_of_events_not_their_storage_order(
         assert dump_projections(copy) == dump_projections(original)
         original.close()
         copy.close()
+
+
+@FOLD_SETTINGS
+@given(
+    st.lists(operations, min_size=1, max_size=40),
+    st.lists(st.integers(0, 600), min_size=40, max_size=40),
+)
+def test_finish_times_in_sql_agree_with_the_domain_definition(
+    ops: list[Operation], gaps: list[int]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = _play(Path(folder) / "board.db", ops, gaps)
+        _, in_sql = store.finish_times()
+        in_domain = [f for h in store.flow_inputs().histories if (f := finished_at(h)) is not None]
+        assert sorted(in_sql) == sorted(in_domain)
+        store.close()
