@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo run test check lint format types imports bench screenshot dev console constraints clean
+.PHONY: help setup demo run test check lint format types imports bench bench-tui screenshot dev console constraints clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ check: lint types imports test ## Everything CI cares about
 
 bench: setup ## Benchmarks (write rates, card list, demo build); results in docs/benchmarks.md
 	$(BIN)/python -m bench.run
+
+bench-tui: setup ## The board in a real terminal (tmux): first paint, moves, memory, idle CPU (~10 min)
+	$(BIN)/python -m bench.tui
 
 screenshot: setup ## Redraw docs/board.svg, the README's screenshot, from the demo board
 	$(BIN)/python docs/screenshot.py

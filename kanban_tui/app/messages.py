@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -41,6 +41,11 @@ class ChangeDone(Message):
     """Move the cursor to the changed card (it may be in another column now)."""
     announce: bool = False
     """Show the summary as a notification (undo does, so the user sees what was taken back)."""
+    fresh: Sequence[Card] | None = None
+    """The changed card as re-read after the commit (empty when it was deleted; None when it
+    could not be read, and the next poll brings it)."""
+    times: Mapping[str, CardTimes] = field(default_factory=dict)
+    """Its times, so the board redraws it at once instead of waiting for the next poll."""
 
 
 @dataclass

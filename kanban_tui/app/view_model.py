@@ -204,7 +204,9 @@ def build_column(
     """What one column draws: its WIP count and the cards that pass the filter, in order."""
     count = sum(not c.archived for c in cards)
     tag_names = {tag_id: name for tag_id, (name, _) in tags.items()}
-    shown = [c for c in cards if (show_archived or not c.archived) and query.matches(c, tag_names)]
+    shown = [c for c in cards if show_archived or not c.archived]
+    if not query.is_empty:
+        shown = [c for c in shown if query.matches(c, tag_names)]
     hidden = 0
     if column.role is ColumnRole.DONE:
         # Recent work first; finished work does not grow the screen without bound.
@@ -267,7 +269,16 @@ class BoardState:
     def patch(
         self, cards: Sequence[Card], times: Mapping[str, CardTimes], gone: Iterable[str]
     ) -> set[str]:
-        """Apply re-read cards (and remove deleted ones); returns the columns that changed."""
+        """Apply re-read cards (and remove deleted ones); returns the columns that changed.
+
+        Cards already shown exactly so are skipped: our own changes arrive twice (at once,
+        and again with the next poll), and the second must not redraw anything.
+        """
+        cards = [
+            c
+            for c in cards
+            if self.cards.get(c.uid) != c or self.times.get(c.uid) != times.get(c.uid)
+        ]
         touched: set[str] = set()
         for uid in [*gone, *(c.uid for c in cards)]:
             old = self.cards.pop(uid, None)

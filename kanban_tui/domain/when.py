@@ -6,8 +6,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil import parser
-
 from kanban_tui.domain.errors import InvalidInput
 
 _RELATIVE_DAY = re.compile(r"^(today|yesterday|tomorrow)\b\s*(.*)$", re.IGNORECASE)
@@ -47,6 +45,8 @@ def parse_day(text: str, zone: ZoneInfo, now: datetime) -> date:
 
 
 def _parse(value: str, original: str, default: datetime | None = None) -> datetime:
+    from dateutil import parser  # ~15 modules, needed only when a date is typed
+
     try:
         return parser.parse(value, default=default)
     except (ValueError, OverflowError):

@@ -157,6 +157,32 @@ async def test_moving_a_card_to_the_next_column(
         assert last.actor == "Ana"
 
 
+async def test_a_move_is_drawn_from_its_own_commit_without_waiting_for_a_poll(
+    seeded: Store, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(BoardScreen, "check_changes", lambda self: None)
+        await pilot.press("l", "L")  # GRW-3 from Ready to Doing
+        await settle(pilot)
+        assert keys_in(pilot, "Ready") == ["GRW-4"]
+        assert keys_in(pilot, "Doing") == ["GRW-5", "GRW-3"]
+        assert focus_at(pilot) == ("Doing", "GRW-3")
+
+
+async def test_the_footer_keeps_its_keys_while_focus_moves(
+    seeded: Store, make_app: MakeApp
+) -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)  # the footer's first build runs after a refresh
+        shown = list(pilot.app.screen.query("FooterKey"))
+        assert len(shown) > 5
+        await pilot.press("j", "l", "k", "h")
+        await settle(pilot)
+        assert list(pilot.app.screen.query("FooterKey")) == shown  # the same widgets, not rebuilt
+
+
 @pytest.mark.parametrize("key", ["H", "shift+left"])
 async def test_moving_a_card_to_the_previous_column(
     key: str, seeded: Store, make_app: MakeApp, db_path: Path, clock: FakeClock

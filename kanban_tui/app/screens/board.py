@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from kanban_tui.app.messages import (
@@ -31,12 +32,12 @@ from kanban_tui.app.messages import (
     UndoStep,
     WipRefused,
 )
-from kanban_tui.app.screens.card_form import CardDraft, CardFormModal
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal, SquadPicker
 from kanban_tui.app.view_model import BoardState, CardFace, ColumnFace
 from kanban_tui.app.widgets.card_list import CardList
 from kanban_tui.app.widgets.column import ColumnView
 from kanban_tui.app.widgets.details import CardDetails
+from kanban_tui.app.widgets.footer import SteadyFooter
 from kanban_tui.domain.clock import Clock
 from kanban_tui.domain.errors import SquadboardError, WipLimitReached
 from kanban_tui.domain.filters import FILTER_HELP, CardQuery, parse_filter
@@ -44,6 +45,9 @@ from kanban_tui.domain.models import Card, Column
 from kanban_tui.domain.rules import WipOutcome
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.store import UNSET, CardChange, Store
+
+if TYPE_CHECKING:
+    from kanban_tui.app.screens.card_form import CardDraft
 
 POLL_SECONDS = 0.25
 """How often to look for teammates' changes (a cheap read of the log's last row id)."""
@@ -119,7 +123,7 @@ class BoardScreen(Screen[None]):
             yield Horizontal(id="columns")
             yield CardDetails(id="details")
         yield Input(placeholder=f"Filter: {FILTER_HELP}", id="filter")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#squad-name", Static).update(Text("Loading the board…", style="dim"))
@@ -405,7 +409,27 @@ class BoardScreen(Screen[None]):
                 change.card,
                 inverse(change),
             )
-        self.post_message(ChangeDone(change, summary(change), undo, follow=follow))
+        self.post_message(self._done(change, summary(change), undo, follow=follow))
+
+    def _done(
+        self,
+        change: CardChange,
+        summary: str,
+        undo: UndoStep | None,
+        *,
+        follow: bool = False,
+        announce: bool = False,
+    ) -> ChangeDone:
+        """The message for a committed change, with the card re-read (runs in the worker)."""
+        card = change.card
+        fresh: list[Card] | None
+        try:
+            fresh, times = self.store.cards_with_times(card.squad_id, [card.uid])
+        except SquadboardError:
+            fresh, times = None, {}
+        return ChangeDone(
+            change, summary, undo, follow=follow, announce=announce, fresh=fresh, times=times
+        )
 
     def _write_finished(self) -> None:
         self._writes_in_flight = max(0, self._writes_in_flight - 1)
@@ -423,6 +447,12 @@ class BoardScreen(Screen[None]):
             self.undo_stack.append(message.undo)
         if message.follow:
             self.follow_uid = message.change.card.uid
+        card = message.change.card
+        state = self.state
+        if message.fresh is not None and state and card.squad_id == state.shape.squad.id:
+            # Drawn now, not after the next poll's round trip; the poll then finds nothing new.
+            gone = {card.uid} - {c.uid for c in message.fresh}
+            self._refresh_columns(state.patch(message.fresh, message.times, gone))
         if message.announce:
             self.notify(message.summary, markup=False)
         change = message.change
@@ -559,6 +589,8 @@ class BoardScreen(Screen[None]):
                 override=add,
             )
 
+        from kanban_tui.app.screens.card_form import CardFormModal  # its TextArea loads on use
+
         self.app.push_screen(CardFormModal(self.state.shape, self.clock), save)
 
     def action_edit_card(self) -> None:
@@ -571,6 +603,8 @@ class BoardScreen(Screen[None]):
         def save(draft: CardDraft | None) -> None:
             if draft is not None:
                 self._save_edit(opened, draft, squad, check=True)
+
+        from kanban_tui.app.screens.card_form import CardFormModal  # its TextArea loads on use
 
         self.app.push_screen(CardFormModal(self.state.shape, self.clock, card), save)
 
@@ -602,7 +636,7 @@ class BoardScreen(Screen[None]):
             return
         undo_draft = _draft_of(current, self.store)
         self.post_message(
-            ChangeDone(
+            self._done(
                 change,
                 f"Edited {current.key}",
                 UndoStep(
@@ -796,7 +830,7 @@ class BoardScreen(Screen[None]):
             self.post_message(ChangeRefused(f"could not undo: {error}"))
             return
         self.post_message(
-            ChangeDone(change, f"Undid: {step.description}", None, follow=True, announce=True)
+            self._done(change, f"Undid: {step.description}", None, follow=True, announce=True)
         )
 
     # -- filter, archived, squads --------------------------------------------------------------
@@ -894,6 +928,8 @@ def _changed_fields(before: Card, after: Card) -> list[str]:
 
 
 def _draft_of(card: Card, store: Store) -> CardDraft:
+    from kanban_tui.app.screens.card_form import CardDraft
+
     tags = {t.id: t.name for t in store.board_of(card).tags}
     return CardDraft(
         title=card.title,

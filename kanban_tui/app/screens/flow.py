@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from kanban_tui.app.widgets.charts import (
@@ -33,6 +33,7 @@ from kanban_tui.app.widgets.charts import (
     render_cfd,
     render_scatter,
 )
+from kanban_tui.app.widgets.footer import SteadyFooter
 from kanban_tui.domain.clock import Clock
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.flow import (
@@ -243,7 +244,7 @@ class FlowScreen(Screen[None]):
                 yield ChartView("Cycle time histogram", id="chart-histogram")
                 yield Static(id="chart-tags", classes="panel", markup=False)
                 yield Static(id="chart-forecast", classes="panel", markup=False)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#chart-tags", Static).border_title = "Value tags"

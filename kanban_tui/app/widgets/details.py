@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from kanban_tui.domain.events import Event, describe
 from kanban_tui.domain.models import Board, Card
@@ -25,13 +25,26 @@ class CardDetails(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-summary")
-        yield Markdown(id="details-description", open_links=False)
         yield Static(id="details-history")
 
     def clear(self) -> None:
         self.query_one("#details-summary", Static).update(Text("No card selected", style="dim"))
-        self.query_one("#details-description", Markdown).update("")
+        self._show_description("")
         self.query_one("#details-history", Static).update("")
+
+    def _show_description(self, markdown: str) -> None:
+        # Textual's Markdown widget costs ~35 ms to import: it loads with the first card shown,
+        # after the board's first frame, rather than before it.
+        from textual.widgets import Markdown
+
+        shown = self.query("#details-description")
+        if shown:
+            shown.first(Markdown).update(markdown)
+        elif markdown:
+            self.mount(
+                Markdown(markdown, id="details-description", open_links=False),
+                after="#details-summary",
+            )
 
     def show_card(self, card: Card, board: Board, history: list[Event]) -> None:
         zone = ZoneInfo(board.squad.timezone)
@@ -57,9 +70,7 @@ class CardDetails(VerticalScroll):
             summary.append(f"{label:<8}", style="dim" if label != "BLOCKED" else "bold red")
             summary.append(printable(value) + "\n")
         self.query_one("#details-summary", Static).update(summary)
-        self.query_one("#details-description", Markdown).update(
-            printable(card.description, multiline=True)
-        )
+        self._show_description(printable(card.description, multiline=True))
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
