@@ -316,6 +316,43 @@ def card_list(settings: Settings, board: Path, scratch: Path) -> list[Result]:
     ]
 
 
+def flow(settings: Settings, board: Path, scratch: Path) -> list[Result]:
+    """`stats` and `forecast` on the big board (whole processes), and the flow screen's data."""
+    from kanban_tui.app.screens.flow import compute_flow  # the screen's worker, without a screen
+    from kanban_tui.domain.clock import system_clock
+
+    base = ["--db", str(board), "--user", "Bench"]
+    stats = [_run_cli([*base, "stats", "--json"], scratch) for _ in range(settings.repeats)]
+    forecast = [
+        _run_cli([*base, "forecast", "--items", "20", "--seed", "1", "--json"], scratch)
+        for _ in range(settings.repeats)
+    ]
+    screen: list[float] = []
+    with Store(board, actor="Bench", create=False) as store:
+        for _ in range(settings.repeats):
+            screen.append(_timed(lambda: compute_flow(store, system_clock(), None, 90, seed=1)))
+    return [
+        Result(
+            f"`squadboard stats --json` ({settings.cards} cards)",
+            "s",
+            stats,
+            "whole process, default period (90 days)",
+        ),
+        Result(
+            f"`squadboard forecast --items 20` ({settings.cards} cards)",
+            "s",
+            forecast,
+            "whole process, 10,000 trials",
+        ),
+        Result(
+            f"Flow screen data: report and forecast ({settings.cards} cards)",
+            "s",
+            screen,
+            "in process, what the screen's worker computes before the first chart",
+        ),
+    ]
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -367,9 +404,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--demo-repeats", type=int, help="runs of the demo build")
     parser.add_argument(
         "--only",
-        choices=("writes", "contended", "demo", "list"),
+        choices=("writes", "contended", "demo", "list", "flow"),
         action="append",
-        help="run only these steps ('list' reuses the demo board in bench/results/)",
+        help="run only these steps ('list' and 'flow' reuse the demo board in bench/results/)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw samples to this file")
     args = parser.parse_args(argv)
@@ -382,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         operations=base.operations,
         single_ops=base.single_ops,
     )
-    steps = set(args.only or ("writes", "contended", "demo", "list"))
+    steps = set(args.only or ("writes", "contended", "demo", "list", "flow"))
     RESULTS_DIR.mkdir(exist_ok=True)
     board = RESULTS_DIR / f"demo-{settings.cards}.db"
     results: list[Result] = []
@@ -397,15 +434,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         if "demo" in steps:
             _say(f"demo build, {settings.cards} cards x {settings.demo_repeats} ...")
             results.append(demo_build(settings, board, scratch))
+        if steps & {"list", "flow"} and not board.exists():
+            _say(f"building the {settings.cards}-card demo board ...")
+            _run_cli(
+                ["--db", str(board), "--user", "Bench", "demo", "--cards", str(settings.cards)],
+                scratch,
+            )
         if "list" in steps:
-            if not board.exists():
-                _say(f"building the {settings.cards}-card demo board for `card list` ...")
-                _run_cli(
-                    ["--db", str(board), "--user", "Bench", "demo", "--cards", str(settings.cards)],
-                    scratch,
-                )
             _say("card list ...")
             results += card_list(settings, board, scratch)
+        if "flow" in steps:
+            _say("stats, forecast and the flow screen's data ...")
+            results += flow(settings, board, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(markdown(machine(), settings, results))

@@ -23,6 +23,7 @@ from kanban_tui.domain.flow import (
     Percentiles,
     SleTarget,
     flow_report,
+    look_back_start,
 )
 from kanban_tui.domain.forecast import forecast_how_many, forecast_when, sample_from_finishes
 from kanban_tui.domain.text import printable
@@ -97,9 +98,11 @@ def stats(
     if as_csv and as_json:
         raise click.UsageError("choose either --csv or --json")
     store = state.store(create=False)
-    inputs = store.flow_inputs(squad)
-    conventions = Conventions(zone=inputs.squad.timezone, unit=unit)
+    found = store.squad(squad)
+    conventions = Conventions(zone=found.timezone, unit=unit)
     start, end = _period(state, conventions.tz, since, until)
+    now = state.clock()
+    inputs = store.flow_inputs(found.name, look_back_from=look_back_start(start, now, conventions))
     squad_sle = inputs.squad.sle_days
     sle = (
         SleTarget(
@@ -113,11 +116,12 @@ def stats(
         column_order=inputs.column_order,
         since=start,
         until=end,
-        now=state.clock(),
+        now=now,
         conventions=conventions,
         wip_events=inputs.wip_events,
         wip_limits=inputs.wip_limits,
         sle=sle,
+        settled=inputs.settled,
     )
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}

@@ -777,6 +777,45 @@ def xmr(values: Sequence[float]) -> Xmr:
     )
 
 
+# --- Cards no measure of a period can see ---------------------------------------------------
+
+
+def look_back_start(
+    since: date,
+    now: datetime,
+    conventions: Conventions | None = None,
+    history_days: int = SLE_HISTORY_DAYS,
+) -> datetime:
+    """The earliest moment a report on the period from `since` looks at: the period's start or
+    the start of the SLE, pace and aging look-back, whichever is earlier."""
+    zone = (conventions or Conventions()).tz
+    first_recent = _aware(now).astimezone(zone).date() - timedelta(days=history_days - 1)
+    return _day_start(min(since, first_recent), zone)
+
+
+def settled_column(card: CardHistory, bound: datetime) -> str | None:
+    """The column a card has sat in, untouched, since before `bound`, when nothing from `bound`
+    on can tell it apart from any other card sitting there; None for every other card.
+
+    Such a card either finished or never started, its last move and its blocks all ended before
+    `bound`: in a period that starts at `bound` or later it adds nothing to WIP, arrivals,
+    throughput, cycle times, ages, blockers or breakdowns, only one card to its column's
+    cumulative flow on every day. A large board is mostly such cards, so a report can take them
+    as counts per column (`flow_report(settled=...)`) rather than as histories.
+    """
+    if not card.stays:
+        return None
+    last = card.stays[-1]
+    if last.exited_at is not None or last.entered_at >= bound:
+        return None
+    finished = last.role is ColumnRole.DONE
+    if not finished and any(s.role in _STARTED_ROLES for s in card.stays):
+        return None
+    if any(b.unblocked_at is None or b.unblocked_at >= bound for b in card.blocks):
+        return None
+    return last.column_id
+
+
 # --- Per period ------------------------------------------------------------------------------
 
 
@@ -948,10 +987,17 @@ def daily_counts(
 
 
 def _cfd(
-    histories: Iterable[CardHistory], column_order: Sequence[str], window: _Window
+    histories: Iterable[CardHistory],
+    column_order: Sequence[str],
+    window: _Window,
+    settled: Mapping[str, int] | None = None,
 ) -> CumulativeFlow:
     columns = list(column_order)
     known = set(columns)
+    for column_id in settled or {}:
+        if column_id not in known:
+            known.add(column_id)
+            columns.append(column_id)
     size = window.size
     deltas: dict[str, list[int]] = defaultdict(lambda: [0] * (size + 1))
     for card in histories:
@@ -968,7 +1014,7 @@ def _cfd(
                 series = deltas[stay.column_id]
                 series[(first - window.since).days] += 1
                 series[(last - window.since).days + 1] -= 1
-    running = dict.fromkeys(columns, 0)
+    running = {column_id: (settled or {}).get(column_id, 0) for column_id in columns}
     days = []
     for i, day in enumerate(window.days):
         for column_id in columns:
@@ -1582,6 +1628,7 @@ def flow_report(
     wip_events: Iterable[WipEventInput] = (),
     wip_limits: Mapping[str, int] | None = None,
     history_days: int = SLE_HISTORY_DAYS,
+    settled: Mapping[str, int] | None = None,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1596,6 +1643,9 @@ def flow_report(
         wip_events: WIP-limit breaches and overrides.
         wip_limits: current limits per column id, to count days over the limit.
         history_days: look-back of the default SLE, pace and aging bands.
+        settled: cards left out of `histories` because `settled_column` holds for them at
+            `look_back_start(since, now, ...)`, counted per column; the report is the same as
+            with their histories.
     """
     conv = conventions or Conventions()
     now = _aware(now)
@@ -1603,7 +1653,7 @@ def flow_report(
     flows = _flows(histories, window.zone)
     days = _daily(flows, window)
     weeks = _weeks(days)
-    cfd = _cfd(histories, column_order, window)
+    cfd = _cfd(histories, column_order, window, settled)
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f, conv) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
@@ -1695,10 +1745,12 @@ __all__ = [
     "in_flight",
     "lead_time",
     "littles_law",
+    "look_back_start",
     "normalise_reason",
     "percentile",
     "percentiles",
     "service_level",
+    "settled_column",
     "started_at",
     "time_in_columns",
     "weekly_flow",

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kanban_tui.domain.flow import BlockSpan, CardHistory, Stay, WipEvent
 from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
-from kanban_tui.storage.convert import from_db_time
+from kanban_tui.storage.convert import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class FlowInputs:
     """Current columns, left to right."""
     histories: list[CardHistory]
     wip_events: list[WipEvent]
+    settled: dict[str, int] = field(default_factory=dict)
+    """Cards read as counts per column instead of histories (see `flow_inputs`)."""
 
     @property
     def column_order(self) -> list[str]:
@@ -42,8 +44,62 @@ def _time(text: str | None) -> datetime | None:
     return from_db_time(text) if text else None
 
 
-def flow_inputs(conn: Connection, squad: Squad, *, card_uid: str | None = None) -> FlowInputs:
-    """Read every (or one) non-deleted card's stays and blocks for a squad."""
+_SETTLED_IN = """
+    CASE WHEN last.exited_at IS NULL AND last.entered_at < :bound
+          AND (coalesce(last_column.role, 'queue') = 'done' OR NOT per_card.started)
+          AND NOT EXISTS (
+              SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid
+              AND (b.unblocked_at IS NULL OR b.unblocked_at >= :bound))
+    THEN last.column_id END
+"""
+"""The domain's `settled_column` in SQL: the column of a card that sat there, finished or never
+started, with no move and no block since before :bound; NULL for every other card."""
+
+
+def _sort_cards(conn: Connection, squad_id: str, bound: datetime) -> dict[str, int]:
+    """Fill temp.flow_cards with the squad's cards and where each is settled (if it is); returns
+    the settled counts per column."""
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS flow_cards (uid TEXT PRIMARY KEY, settled_in TEXT)"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.flow_cards")
+    conn.execute(
+        "INSERT INTO temp.flow_cards (uid, settled_in)"
+        f" SELECT c.uid, {_SETTLED_IN} FROM cards c"
+        " LEFT JOIN ("
+        "  SELECT t.card_uid, max(t.id) AS last_id,"
+        "   max(coalesce(col.role, 'queue') != 'queue') AS started"
+        "  FROM cards c2 JOIN card_transitions t ON t.card_uid = c2.uid"
+        "  LEFT JOIN columns col ON col.id = t.column_id"
+        "  WHERE c2.squad_id = :squad AND c2.deleted = 0 GROUP BY t.card_uid"
+        " ) per_card ON per_card.card_uid = c.uid"
+        " LEFT JOIN card_transitions last ON last.id = per_card.last_id"
+        " LEFT JOIN columns last_column ON last_column.id = last.column_id"
+        " WHERE c.squad_id = :squad AND c.deleted = 0",
+        {"squad": squad_id, "bound": to_db_time(bound)},
+    )
+    return dict(
+        conn.execute(
+            "SELECT settled_in, count(*) FROM temp.flow_cards"
+            " WHERE settled_in IS NOT NULL GROUP BY settled_in"
+        ).fetchall()
+    )
+
+
+def flow_inputs(
+    conn: Connection,
+    squad: Squad,
+    *,
+    card_uid: str | None = None,
+    look_back_from: datetime | None = None,
+) -> FlowInputs:
+    """Read every (or one) non-deleted card's stays and blocks for a squad.
+
+    With `look_back_from` (the domain's `look_back_start` of the report to be made), cards
+    settled before it come as counts per column in `settled`, not as histories: the report is
+    the same, and on a large board most cards are such.
+    """
     roles = {
         column_id: ColumnRole(role)
         for column_id, role in conn.execute(
@@ -52,6 +108,10 @@ def flow_inputs(conn: Connection, squad: Squad, *, card_uid: str | None = None) 
     }
     only = " AND c.uid = ?" if card_uid else ""
     params: list[object] = [squad.id, *([card_uid] if card_uid else [])]
+    settled: dict[str, int] = {}
+    if look_back_from is not None and card_uid is None:
+        settled = _sort_cards(conn, squad.id, look_back_from)
+        only = " AND c.uid IN (SELECT uid FROM temp.flow_cards WHERE settled_in IS NULL)"
     stays: dict[str, list[Stay]] = defaultdict(list)
     for uid, column_id, entered, exited in conn.execute(
         "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
@@ -108,7 +168,7 @@ def flow_inputs(conn: Connection, squad: Squad, *, card_uid: str | None = None) 
             [squad.id],
         )
     ]
-    return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events)
+    return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events, settled)
 
 
 def finish_times(conn: Connection, squad_id: str) -> list[datetime]:

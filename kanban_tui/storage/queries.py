@@ -278,6 +278,8 @@ def card_times(
     conn: Connection, squad_id: str, uids: Sequence[str] | None = None
 ) -> dict[str, CardTimes]:
     """Start time (first entry past the queue columns) and current-column entry time per card."""
+    # For a few cards, `+c.squad_id` keeps SQLite from walking the squad's every card: their
+    # transitions are found by uid, which keeps a refresh after a move cheap on a big board.
     sql = (
         "SELECT t.card_uid,"
         " min(CASE WHEN col.role != 'queue' THEN t.entered_at END),"
@@ -285,7 +287,7 @@ def card_times(
         " FROM card_transitions t"
         " JOIN cards c ON c.uid = t.card_uid"
         " LEFT JOIN columns col ON col.id = t.column_id"
-        " WHERE c.squad_id = ?"
+        f" WHERE {'c.squad_id' if uids is None else '+c.squad_id'} = ?"
     )
     params: list[Any] = [squad_id]
     if uids is not None:

@@ -487,15 +487,23 @@ class Store:
             )
         )
 
-    def flow_inputs(self, squad: str | None = None, *, card: str | None = None) -> FlowInputs:
-        """A squad's card histories for flow metrics (or one card's, by key)."""
+    def flow_inputs(
+        self,
+        squad: str | None = None,
+        *,
+        card: str | None = None,
+        look_back_from: datetime | None = None,
+    ) -> FlowInputs:
+        """A squad's card histories for flow metrics (or one card's, by key); cards settled
+        before `look_back_from` come as counts per column (see `flow_data.flow_inputs`)."""
 
         def read(conn: Connection) -> FlowInputs:
             if card is not None:
                 found = queries.card(conn, card)
                 owner = queries.squad_by_id(conn, found.squad_id)
                 return flow_inputs(conn, owner, card_uid=found.uid)
-            return flow_inputs(conn, queries.resolve_squad(conn, squad))
+            found_squad = queries.resolve_squad(conn, squad)
+            return flow_inputs(conn, found_squad, look_back_from=look_back_from)
 
         return self._read(read)
 

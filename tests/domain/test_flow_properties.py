@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from kanban_tui.domain.flow import (
@@ -21,8 +23,10 @@ from kanban_tui.domain.flow import (
     flow_efficiency,
     flow_report,
     littles_law,
+    look_back_start,
     percentile,
     percentiles,
+    settled_column,
     started_at,
 )
 from tests.domain.test_flow import ORDER, ROLES
@@ -206,3 +210,52 @@ def test_littles_law_is_exact_on_a_window_that_starts_and_ends_empty(
         if law.predicted_cycle_time:
             assert law.avg_cycle_time == pytest.approx(law.predicted_cycle_time)
             assert law.ratio == pytest.approx(1.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    cards=histories(),
+    zone=st.sampled_from(ZONES),
+    since_offset=st.integers(0, 50),
+    history_days=st.integers(1, 60),
+)
+def test_settled_cards_can_be_counted_instead_of_read(
+    cards: list[CardHistory], zone: str, since_offset: int, history_days: int
+) -> None:
+    conventions = Conventions(zone=zone)
+    since = BASE.date() + timedelta(days=since_offset)
+    bound = look_back_start(since, NOW, conventions, history_days)
+    settled: Counter[str] = Counter()
+    kept = []
+    for card in cards:
+        column = settled_column(card, bound)
+        if column is None:
+            kept.append(card)
+        else:
+            settled[column] += 1
+    event(f"settled cards: {'some' if settled else 'none'}")
+    report = partial(
+        flow_report,
+        column_order=ORDER,
+        since=since,
+        until=since + timedelta(days=20),
+        now=NOW,
+        conventions=conventions,
+        history_days=history_days,
+    )
+    assert report(kept, settled=settled) == report(cards)
+
+
+def test_a_card_finished_before_the_look_back_is_settled_in_its_done_column() -> None:
+    moments = [BASE, BASE + timedelta(days=1), BASE + timedelta(days=2)]
+    card = _card(1, moments, ["backlog", "doing", "done"])
+    assert settled_column(card, BASE + timedelta(days=3)) == "done"
+    assert settled_column(card, BASE + timedelta(days=2)) is None  # finished at the bound
+    blocked = card.model_copy(
+        update={"blocks": (BlockSpan(reason="x", blocked_at=BASE, unblocked_at=None),)}
+    )
+    assert settled_column(blocked, BASE + timedelta(days=3)) is None
+    in_flight = _card(2, moments[:2], ["backlog", "doing"])
+    assert settled_column(in_flight, BASE + timedelta(days=3)) is None
+    waiting = _card(3, moments[:1], ["backlog"])
+    assert settled_column(waiting, BASE + timedelta(days=3)) == "backlog"

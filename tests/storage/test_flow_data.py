@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kanban_tui.domain.flow import CardHistory
+from collections import Counter
+from datetime import timedelta
+
+from kanban_tui.domain.flow import CardHistory, settled_column
 from kanban_tui.domain.models import ColumnRole, Squad
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
@@ -63,3 +66,53 @@ def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: F
     finished_again = clock.now
     _, finishes = store.finish_times()
     assert finishes == [finished_again]
+
+
+def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(
+    store: Store, squad: Squad, clock: FakeClock
+) -> None:
+    """Every kind of card on either side of the bound: SQL and `settled_column` agree."""
+    finished = store.add_card(None, "finished long ago").card.key
+    store.move_card(finished, "Doing")
+    never_started = store.add_card(None, "waiting in the backlog").card.key
+    in_flight = store.add_card(None, "started, never finished").card.key
+    store.move_card(in_flight, "Doing")
+    blocked_late = store.add_card(None, "finished, blocked later").card.key
+    store.move_card(blocked_late, "Done")
+    sent_back = store.add_card(None, "started, sent back to the backlog").card.key
+    store.move_card(sent_back, "Doing")
+    store.move_card(sent_back, "Backlog")
+    archived = store.add_card(None, "finished and archived").card.key
+    store.move_card(archived, "Done")
+    store.archive_card(archived)
+    store.add_card(None, "deleted")
+    store.delete_card("GRW-7")
+    clock.advance(hours=1)
+    store.move_card(finished, "Done")
+    clock.advance(days=10)
+    store.block_card(blocked_late, "Who moved it?")
+    clock.advance(days=10)
+    reopened = store.add_card(None, "created late").card.key
+    store.move_card(reopened, "Done")
+
+    everything = store.flow_inputs()
+    assert not everything.settled
+    for bound in [clock.now - timedelta(days=d) for d in (30, 20.5, 15, 5, 0)]:
+        expected: Counter[str] = Counter()
+        kept = []
+        for history in everything.histories:
+            column = settled_column(history, bound)
+            if column is None:
+                kept.append(history.key)
+            else:
+                expected[column] += 1
+        split = store.flow_inputs(look_back_from=bound)
+        assert sorted(h.key for h in split.histories) == sorted(kept)
+        assert split.settled == dict(expected)
+    columns = {c.name: c.id for c in store.board().columns}
+    late = store.flow_inputs(look_back_from=clock.now - timedelta(days=5))
+    assert late.settled == {columns["Done"]: 2, columns["Backlog"]: 1}
+    assert sorted(h.key for h in late.histories) == sorted(
+        [in_flight, blocked_late, sent_back, reopened]
+    )
+    assert never_started not in [h.key for h in late.histories]

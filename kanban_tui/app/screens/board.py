@@ -62,6 +62,9 @@ Action = Callable[[Store], CardChange]
 class BoardScreen(Screen[None]):
     """One squad's board."""
 
+    AUTO_FOCUS = "CardList"
+    """Focus goes to the cards, never by default to the details panel (it can scroll, so it can
+    take focus, and before the cards arrive it was the first focusable widget)."""
     BINDINGS = [
         Binding("left,h", "focus_column(-1)", "Column", show=False),
         Binding("right,l", "focus_column(1)", "Column", show=False),

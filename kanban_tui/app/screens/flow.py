@@ -43,6 +43,7 @@ from kanban_tui.domain.flow import (
     Percentiles,
     SleTarget,
     flow_report,
+    look_back_start,
 )
 from kanban_tui.domain.forecast import WhenForecast, forecast_when, throughput_sample
 from kanban_tui.domain.models import ColumnRole
@@ -163,9 +164,12 @@ def compute_flow(
 ) -> FlowData:
     """Read a squad's histories and compute its report and forecast (runs in a thread)."""
     started = time.perf_counter()
-    inputs = store.flow_inputs(squad)
-    conventions = Conventions(zone=inputs.squad.timezone)
+    found = store.squad(squad)
+    conventions = Conventions(zone=found.timezone)
     since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
+    # The forecast's throughput window (WINDOW_DAYS) lies inside the look-back, so the cards
+    # left out as settled finished too long ago to be in its sample either.
+    inputs = store.flow_inputs(found.name, look_back_from=look_back_start(since, now, conventions))
     sle = (
         SleTarget(value=inputs.squad.sle_days, percent=inputs.squad.sle_percent)
         if inputs.squad.sle_days is not None
@@ -181,6 +185,7 @@ def compute_flow(
         wip_events=inputs.wip_events,
         wip_limits=inputs.wip_limits,
         sle=sle,
+        settled=inputs.settled,
     )
     forecast: WhenForecast | None = None
     forecast_error: str | None = None
