@@ -6,12 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Markdown
 
 from kanban_tui.app.screens.board import BoardScreen
 from kanban_tui.app.screens.card_form import CardFormModal
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal
 from kanban_tui.app.screens.help import HelpScreen
+from kanban_tui.app.widgets.details import CardDetails
 from kanban_tui.domain.errors import NotFound
 from kanban_tui.domain.events import EventKind
 from kanban_tui.storage.store import Store
@@ -28,6 +29,7 @@ from tests.app.helpers import (
     notifications,
     paste,
     reader,
+    screen_text,
     settle,
     status,
     toggle,
@@ -652,3 +654,29 @@ async def test_q_quits(seeded: Store, make_app: MakeApp, db_path: Path, clock: F
         assert not app.is_running
     assert app.return_code == 0
     assert log_size(db_path, clock) == before
+
+
+# -- details panel -------------------------------------------------------------------------------
+
+
+async def test_the_details_panel_follows_the_focused_card_and_i_hides_it(
+    seeded: Store, make_app: MakeApp
+) -> None:
+    seeded.edit_card("GRW-1", description="Welcome **new trial users**")
+    async with make_app().run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        details = pilot.app.screen.query_one("#details", CardDetails)
+        assert details.display
+        text = screen_text(pilot.app)
+        assert "Write onboarding email" in text
+        assert "Ana: created" in text  # the card's history, newest first
+        assert details.query_one("#details-description", Markdown).source == (
+            "Welcome **new trial users**"
+        )
+        await pilot.press("j")
+        await settle(pilot)
+        assert "Plan trial nurture sequence" in screen_text(pilot.app)
+        assert details.query_one("#details-description", Markdown).source == ""
+        await pilot.press("i")
+        await settle(pilot)
+        assert not details.display

@@ -314,6 +314,10 @@ class BoardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="details", exit_on_error=False)
     def load_details(self, card: Card) -> None:
+        # The details panel's Markdown widget is imported here, off the UI thread, the first
+        # time; the UI thread then finds it loaded.
+        from textual.widgets import Markdown  # noqa: F401
+
         try:
             history = self.store.events(card=card.key)
             fresh = self.store.card(card.key)

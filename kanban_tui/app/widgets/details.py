@@ -23,6 +23,9 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
 class CardDetails(VerticalScroll):
     """Side panel for one card; shows nothing until a card is highlighted."""
 
+    _description = ""
+    """The Markdown on show, so an unchanged description is not parsed and laid out again."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="details-summary")
         yield Static(id="details-history")
@@ -39,12 +42,14 @@ class CardDetails(VerticalScroll):
 
         shown = self.query("#details-description")
         if shown:
-            shown.first(Markdown).update(markdown)
+            if markdown != self._description:  # a move leaves it as it was: skip the re-parse
+                shown.first(Markdown).update(markdown)
         elif markdown:
             self.mount(
                 Markdown(markdown, id="details-description", open_links=False),
                 after="#details-summary",
             )
+        self._description = markdown
 
     def show_card(self, card: Card, board: Board, history: list[Event]) -> None:
         zone = ZoneInfo(board.squad.timezone)
