@@ -21,8 +21,6 @@ from kanban_tui.domain.flow import (
     FlowReport,
     Group,
     Percentiles,
-    SleTarget,
-    flow_report,
     look_back_start,
 )
 from kanban_tui.domain.forecast import forecast_how_many, forecast_when, sample_from_finishes
@@ -103,26 +101,7 @@ def stats(
     start, end = _period(state, conventions.tz, since, until)
     now = state.clock()
     inputs = store.flow_inputs(found.name, look_back_from=look_back_start(start, now, conventions))
-    squad_sle = inputs.squad.sle_days
-    sle = (
-        SleTarget(
-            value=squad_sle * (24 if unit == "hours" else 1), percent=inputs.squad.sle_percent
-        )
-        if squad_sle is not None
-        else None
-    )
-    report = flow_report(
-        inputs.histories,
-        column_order=inputs.column_order,
-        since=start,
-        until=end,
-        now=now,
-        conventions=conventions,
-        wip_events=inputs.wip_events,
-        wip_limits=inputs.wip_limits,
-        sle=sle,
-        settled=inputs.settled,
-    )
+    report = inputs.report(since=start, until=end, now=now, conventions=conventions)
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}
     groups = _groups(report, by)

@@ -10,9 +10,18 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from kanban_tui.domain.flow import BlockSpan, CardHistory, Stay, WipEvent
+from kanban_tui.domain.flow import (
+    BlockSpan,
+    CardHistory,
+    Conventions,
+    FlowReport,
+    SleTarget,
+    Stay,
+    WipEvent,
+    flow_report,
+)
 from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
@@ -38,6 +47,33 @@ class FlowInputs:
     @property
     def wip_limits(self) -> dict[str, int]:
         return {c.id: c.wip_limit for c in self.columns if c.wip_limit is not None}
+
+    def report(
+        self, *, since: date, until: date, now: datetime, conventions: Conventions
+    ) -> FlowReport:
+        """The squad's flow report for a period, with its configured SLE (if any) in the
+        report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`."""
+        days = self.squad.sle_days
+        sle = (
+            SleTarget(
+                value=days * (24 if conventions.unit == "hours" else 1),
+                percent=self.squad.sle_percent,
+            )
+            if days is not None
+            else None
+        )
+        return flow_report(
+            self.histories,
+            column_order=self.column_order,
+            since=since,
+            until=until,
+            now=now,
+            conventions=conventions,
+            wip_events=self.wip_events,
+            wip_limits=self.wip_limits,
+            sle=sle,
+            settled=self.settled,
+        )
 
 
 def _time(text: str | None) -> datetime | None:

@@ -41,8 +41,6 @@ from kanban_tui.domain.flow import (
     FlowReport,
     Group,
     Percentiles,
-    SleTarget,
-    flow_report,
     look_back_start,
 )
 from kanban_tui.domain.forecast import WhenForecast, forecast_when, throughput_sample
@@ -170,23 +168,7 @@ def compute_flow(
     # The forecast's throughput window (WINDOW_DAYS) lies inside the look-back, so the cards
     # left out as settled finished too long ago to be in its sample either.
     inputs = store.flow_inputs(found.name, look_back_from=look_back_start(since, now, conventions))
-    sle = (
-        SleTarget(value=inputs.squad.sle_days, percent=inputs.squad.sle_percent)
-        if inputs.squad.sle_days is not None
-        else None
-    )
-    report = flow_report(
-        inputs.histories,
-        column_order=inputs.column_order,
-        since=since,
-        until=until,
-        now=now,
-        conventions=conventions,
-        wip_events=inputs.wip_events,
-        wip_limits=inputs.wip_limits,
-        sle=sle,
-        settled=inputs.settled,
-    )
+    report = inputs.report(since=since, until=until, now=now, conventions=conventions)
     forecast: WhenForecast | None = None
     forecast_error: str | None = None
     try:
