@@ -680,3 +680,21 @@ async def test_the_details_panel_follows_the_focused_card_and_i_hides_it(
         await pilot.press("i")
         await settle(pilot)
         assert not details.display
+
+
+# -- themes --------------------------------------------------------------------------------------
+
+
+async def test_a_new_theme_recolours_the_cards_already_drawn(
+    seeded: Store, make_app: MakeApp
+) -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        cards = focused_list(pilot)
+        before = list(cards.render_line(0))[0].style
+        pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        after = list(cards.render_line(0))[0].style
+        assert before is not None
+        assert after is not None
+        assert after.bgcolor != before.bgcolor

@@ -93,6 +93,16 @@ class CardList(ScrollView, can_focus=True):
         self.faces = FaceList.empty()
         self.hidden = 0
         self._cache: dict[tuple[int, int, int, bool], Strip] = {}
+        self._blank: Strip | None = None
+
+    def _forget(self) -> None:
+        """Drop the drawn lines (and the blank one): cards, cursor, focus or styles changed."""
+        self._cache.clear()
+        self._blank = None
+
+    def notify_style_update(self) -> None:
+        self._forget()  # a theme change recolours every line
+        super().notify_style_update()
 
     @property
     def current(self) -> CardFace | None:
@@ -103,7 +113,7 @@ class CardList(ScrollView, can_focus=True):
         keep = keep_uid or (self.current.uid if self.current else None)
         self.faces = faces
         self.hidden = hidden
-        self._cache.clear()
+        self._forget()
         index = faces.index_of(keep)
         extra = 1 if hidden else 0
         self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
@@ -133,7 +143,7 @@ class CardList(ScrollView, can_focus=True):
             self.cursor = index % len(self.faces)
 
     def watch_cursor(self) -> None:
-        self._cache.clear()
+        self._forget()
         self.scroll_to_region(
             Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, immediate=True
         )
@@ -144,16 +154,16 @@ class CardList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.current.uid if self.current else None))
 
     def on_focus(self) -> None:
-        self._cache.clear()
+        self._forget()
         self.refresh()
         self._announce()
 
     def on_blur(self) -> None:
-        self._cache.clear()
+        self._forget()
         self.refresh()
 
     def on_resize(self) -> None:
-        self._cache.clear()
+        self._forget()
         extra = 1 if self.hidden else 0
         self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
 
@@ -166,15 +176,16 @@ class CardList(ScrollView, can_focus=True):
         line = y + self.scroll_offset.y
         index, row = divmod(line, CARD_HEIGHT)
         width = self.scrollable_content_region.width
-        base = self.rich_style
         if index >= len(self.faces):
             if index == len(self.faces) and self.hidden and row == 1:
                 hint = f" … {self.hidden} older cards not shown"
                 style = self._accent("card-list--hint")
-                return Strip(Segment.adjust_line_length([Segment(hint, style)], width, base))
-            return Strip.blank(width, base)
+                return Strip(
+                    Segment.adjust_line_length([Segment(hint, style)], width, self.rich_style)
+                )
+            return self._blank_line(width)
         if row == CARD_HEIGHT - 1:
-            return Strip.blank(width, base)
+            return self._blank_line(width)
         selected = index == self.cursor and (self.has_focus or self.has_focus_within)
         key = (index, row, width, selected)
         cached = self._cache.get(key)
@@ -183,6 +194,13 @@ class CardList(ScrollView, can_focus=True):
                 self.faces[index], row, width, selected
             )
         return cached
+
+    def _blank_line(self, width: int) -> Strip:
+        # `rich_style` walks up the DOM for the background; the space between cards is
+        # a quarter of the lines drawn, so it is built once.
+        if self._blank is None or self._blank.cell_length != width:
+            self._blank = Strip.blank(width, self.rich_style)
+        return self._blank
 
     def _accent(self, component: str) -> Style:
         """A component's own colours only, so accents keep the card's background."""
