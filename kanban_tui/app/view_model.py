@@ -7,7 +7,7 @@ ordering are tested without a terminal. Every string here comes from the board f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -200,9 +200,15 @@ def build_column(
     *,
     show_archived: bool = False,
     sle_days: float | None = None,
+    count: int | None = None,
 ) -> ColumnFace:
-    """What one column draws: its WIP count and the cards that pass the filter, in order."""
-    count = sum(not c.archived for c in cards)
+    """What one column draws: its WIP count and the cards that pass the filter, in order.
+
+    `count` is given when `cards` is only the head of the column (see `Store.board_head`).
+    """
+    head_only = count is not None
+    if count is None:
+        count = sum(not c.archived for c in cards)
     tag_names = {tag_id: name for tag_id, (name, _) in tags.items()}
     shown = [c for c in cards if show_archived or not c.archived]
     if not query.is_empty:
@@ -212,7 +218,7 @@ def build_column(
         # Recent work first; finished work does not grow the screen without bound.
         never = datetime.min.replace(tzinfo=now.tzinfo)
         shown.sort(key=lambda c: _entered(times, c) or never, reverse=True)
-        hidden = max(0, len(shown) - DONE_COLUMN_CAP)
+        hidden = max(0, (count if head_only else len(shown)) - DONE_COLUMN_CAP)
         shown = shown[:DONE_COLUMN_CAP]
     return ColumnFace(
         column=column,
@@ -226,9 +232,21 @@ def build_column(
 
 
 class BoardState:
-    """The board held by the UI: the shape, and cards by column, patched as changes arrive."""
+    """The board held by the UI: the shape, and cards by column, patched as changes arrive.
 
-    def __init__(self, board: Board, times: Mapping[str, CardTimes]) -> None:
+    It may hold only the head of each column (a first frame of a big board); then `counts`
+    keeps each column's WIP count and `recent_finishes` the squad's recent cycle times, until
+    the whole board replaces it.
+    """
+
+    def __init__(
+        self,
+        board: Board,
+        times: Mapping[str, CardTimes],
+        *,
+        counts: Mapping[str, int] | None = None,
+        recent_finishes: Iterable[tuple[datetime, datetime]] = (),
+    ) -> None:
         self.shape = board.model_copy(update={"cards": ()})
         self.zone = ZoneInfo(board.squad.timezone)
         self.times = dict(times)
@@ -237,7 +255,13 @@ class BoardState:
         self.by_column: dict[str, list[Card]] = {c.id: [] for c in board.columns}
         for card in board.cards:
             self.by_column.setdefault(card.column_id, []).append(card)
+        self.counts = None if counts is None else {c.id: counts.get(c.id, 0) for c in board.columns}
+        self._recent_finishes = tuple(recent_finishes)
         self._sle: tuple[date, float | None] | None = None
+
+    @property
+    def is_head(self) -> bool:
+        return self.counts is not None
 
     def sle_days(self, now: datetime) -> float | None:
         """The squad's SLE in days: as configured, else the 85th percentile of the cycle times of
@@ -248,19 +272,22 @@ class BoardState:
         today = now.astimezone(self.zone).date()
         if self._sle is None or self._sle[0] != today:
             since = now - timedelta(days=SLE_HISTORY_DAYS)
+            finishes = self._recent_finishes if self.is_head else self._finishes()
             cycle_times = [
-                float(
-                    calendar_days(t.started_at or card.created_at, t.column_entered_at, self.zone)
-                )
-                for column in self.columns
-                if column.role is ColumnRole.DONE
-                for card in self.by_column.get(column.id, [])
-                if (t := self.times.get(card.uid)) is not None
-                and t.column_entered_at is not None
-                and t.column_entered_at >= since
+                float(calendar_days(started, finished, self.zone))
+                for started, finished in finishes
+                if finished >= since
             ]
             self._sle = (today, _percentile_85(cycle_times))
         return self._sle[1]
+
+    def _finishes(self) -> Iterator[tuple[datetime, datetime]]:
+        for column in self.columns:
+            if column.role is ColumnRole.DONE:
+                for card in self.by_column.get(column.id, []):
+                    found = self.times.get(card.uid)
+                    if found is not None and found.column_entered_at is not None:
+                        yield found.started_at or card.created_at, found.column_entered_at
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -287,7 +314,9 @@ class BoardState:
                     c for c in self.by_column.get(old.column_id, []) if c.uid != uid
                 ]
                 touched.add(old.column_id)
+                self._count(old, -1)
         for card in cards:
+            self._count(card, +1)
             self.cards[card.uid] = card
             column = self.by_column.setdefault(card.column_id, [])
             column.append(card)
@@ -295,6 +324,10 @@ class BoardState:
             touched.add(card.column_id)
         self.times.update(times)
         return touched
+
+    def _count(self, card: Card, step: int) -> None:
+        if self.counts is not None and not card.archived and card.column_id in self.counts:
+            self.counts[card.column_id] += step
 
     def face(
         self, column: Column, now: datetime, query: CardQuery, show_archived: bool
@@ -309,6 +342,7 @@ class BoardState:
             query,
             show_archived=show_archived,
             sle_days=self.sle_days(now),
+            count=None if self.counts is None else self.counts.get(column.id, 0),
         )
 
 

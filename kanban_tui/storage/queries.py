@@ -9,7 +9,16 @@ from typing import Any
 
 from kanban_tui.domain.errors import InvalidInput, NotFound
 from kanban_tui.domain.events import Event
-from kanban_tui.domain.models import Board, Card, CardTimes, Column, Squad, Transition, ValueTag
+from kanban_tui.domain.models import (
+    Board,
+    Card,
+    CardTimes,
+    Column,
+    ColumnRole,
+    Squad,
+    Transition,
+    ValueTag,
+)
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import (
     Row,
@@ -176,6 +185,62 @@ def board(
         tags=tuple(tags(conn, squad.id)),
         cards=tuple(cards(conn, squad.id, where)) if with_cards else (),
     )
+
+
+def column_heads(conn: Connection, columns: Sequence[Column], rows_each: int) -> list[Card]:
+    """The first `rows_each` cards (not archived) each column draws, in the board's order:
+    by position, except done columns, whose most recently finished cards come first."""
+    heads: list[Card] = []
+    for column in columns:
+        if column.role is ColumnRole.DONE:
+            # Finish time is the card's latest transition, as in `card_times`; never-moved last.
+            # Only the uids are sorted; whole rows are read for the few that are drawn.
+            sql = (
+                "SELECT c.* FROM ("
+                " SELECT uid, position, (SELECT max(entered_at) FROM card_transitions t"
+                "  WHERE t.card_uid = cards.uid) AS finished"
+                " FROM cards WHERE column_id = ? AND deleted = 0 AND archived = 0"
+                " ORDER BY finished DESC, position, uid LIMIT ?"
+                ") h JOIN cards c ON c.uid = h.uid ORDER BY h.finished DESC, h.position, h.uid"
+            )
+        else:
+            sql = (
+                "SELECT * FROM cards c WHERE column_id = ? AND deleted = 0 AND archived = 0"
+                f" {_CARD_ORDER} LIMIT ?"
+            )
+        heads += [card_from_row(r) for r in rows(conn, sql, [column.id, rows_each])]
+    return heads
+
+
+def column_counts(conn: Connection, squad_id: str) -> dict[str, int]:
+    """Cards counting toward each column's WIP (not archived, not deleted)."""
+    return dict(
+        conn.execute(
+            "SELECT column_id, count(*) FROM cards"
+            " WHERE squad_id = ? AND deleted = 0 AND archived = 0 GROUP BY column_id",
+            [squad_id],
+        ).fetchall()
+    )
+
+
+def recent_finishes(
+    conn: Connection, squad_id: str, since: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(start, finish) of the cards in done columns that got there at `since` or later, with
+    `card_times`' definitions; a card that never started counts from its creation."""
+    sql = (
+        "SELECT coalesce(min(CASE WHEN col.role != 'queue' THEN t.entered_at END), c.created_at),"
+        " max(t.entered_at) AS finished"
+        " FROM cards c JOIN columns done ON done.id = c.column_id AND done.role = 'done'"
+        " JOIN card_transitions t ON t.card_uid = c.uid"
+        " LEFT JOIN columns col ON col.id = t.column_id"
+        " WHERE c.squad_id = ? AND c.deleted = 0"
+        " GROUP BY c.uid HAVING finished >= ?"
+    )
+    return [
+        (from_db_time(started), from_db_time(finished))
+        for started, finished in conn.execute(sql, [squad_id, to_db_time(since)])
+    ]
 
 
 def column_cards(conn: Connection, column_id: str) -> list[Card]:

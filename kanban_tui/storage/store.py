@@ -91,6 +91,16 @@ class BoardSnapshot:
     board: Board
     times: dict[str, CardTimes]
     last_rowid: int
+    counts: dict[str, int] | None = None
+    """Set when only the head of each column was read: the cards counting toward WIP per
+    column, which the board's cards alone no longer tell."""
+    recent_finishes: tuple[tuple[datetime, datetime], ...] = ()
+    """With a head: (start, finish) of the cards that reached a done column lately, for the
+    squad's SLE."""
+
+    @property
+    def is_head(self) -> bool:
+        return self.counts is not None
 
 
 @dataclass(frozen=True)
@@ -468,6 +478,26 @@ class Store:
                 board=queries.board(conn, found, include_archived=include_archived),
                 times=queries.card_times(conn, found.id),
                 last_rowid=queries.last_rowid(conn),
+            )
+
+        return self._read(read)
+
+    def board_head(
+        self, squad: str | None, rows_each: int, finished_since: datetime
+    ) -> BoardSnapshot:
+        """The first `rows_each` cards each column draws, with WIP counts and the finishes since
+        `finished_since`: enough for a first frame of a big board, read in a few milliseconds."""
+
+        def read(conn: Connection) -> BoardSnapshot:
+            found = queries.resolve_squad(conn, squad)
+            shape = queries.board(conn, found, with_cards=False)
+            cards = queries.column_heads(conn, shape.columns, rows_each)
+            return BoardSnapshot(
+                board=shape.model_copy(update={"cards": tuple(cards)}),
+                times=queries.card_times(conn, found.id, [c.uid for c in cards]),
+                last_rowid=queries.last_rowid(conn),
+                counts=queries.column_counts(conn, found.id),
+                recent_finishes=tuple(queries.recent_finishes(conn, found.id, finished_since)),
             )
 
         return self._read(read)

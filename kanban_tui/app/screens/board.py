@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -33,7 +34,13 @@ from kanban_tui.app.messages import (
     WipRefused,
 )
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal, SquadPicker
-from kanban_tui.app.view_model import BoardState, CardFace, ColumnFace
+from kanban_tui.app.view_model import (
+    DONE_COLUMN_CAP,
+    SLE_HISTORY_DAYS,
+    BoardState,
+    CardFace,
+    ColumnFace,
+)
 from kanban_tui.app.widgets.card_list import CardList
 from kanban_tui.app.widgets.column import ColumnView
 from kanban_tui.app.widgets.details import CardDetails
@@ -54,6 +61,8 @@ POLL_SECONDS = 0.25
 FULL_RELOAD_AFTER = 300
 """Re-read the whole board rather than patch when this many cards changed at once."""
 WAITING_DELAY = 0.4
+HEAD_CARDS = DONE_COLUMN_CAP
+"""Cards per column in a first frame: a screen 160 lines tall shows no more."""
 """Show "waiting for the board file" when a write takes longer than this."""
 
 Action = Callable[[Store], CardChange]
@@ -113,6 +122,7 @@ class BoardScreen(Screen[None]):
         self.highlighted_uid: str | None = None
         self.squads: list[tuple[str, str]] = []
         self._writes_in_flight = 0
+        self._frozen = False
         self._status_notes: dict[str, str] = {}
 
     # -- layout --------------------------------------------------------------------------------
@@ -134,7 +144,7 @@ class BoardScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         if self.store.read_only:
             self._set_status("read-only", "READ-ONLY: you can look, not change")
-        self.load_board()
+        self.load_board(head_first=True)
         self.load_squads()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_changes)
@@ -142,9 +152,16 @@ class BoardScreen(Screen[None]):
     # -- reading -------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="board-read", exit_on_error=False)
-    def load_board(self) -> None:
+    def load_board(self, *, head_first: bool = False) -> None:
+        """Read the whole board; with `head_first`, only what a first frame draws (the whole
+        board is read after that frame), so a board of 10,000 cards appears as soon as one of
+        100 does."""
         try:
-            snapshot = self.store.snapshot(self.squad_name, include_archived=True)
+            if head_first:
+                since = self.clock() - timedelta(days=SLE_HISTORY_DAYS)
+                snapshot = self.store.board_head(self.squad_name, HEAD_CARDS, since)
+            else:
+                snapshot = self.store.snapshot(self.squad_name, include_archived=True)
         except SquadboardError as error:
             self.post_message(BoardUnavailable(str(error)))
             return
@@ -158,8 +175,8 @@ class BoardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def check_changes(self) -> None:
-        if self.state is None:
-            return
+        if self.state is None or self.state.is_head:
+            return  # the whole board is on its way
         squad_id = self.state.shape.squad.id
         try:
             changes = self.store.changes_since(self.last_rowid, squad_id)
@@ -176,12 +193,20 @@ class BoardScreen(Screen[None]):
 
     @on(BoardLoaded)
     def board_loaded(self, message: BoardLoaded) -> None:
-        if self.state is None and not self.last_rowid:
+        snapshot = message.snapshot
+        if snapshot.is_head:
+            self.call_after_refresh(self.load_board)
+        elif not self._frozen:
             # Objects loaded so far live as long as the app; freezing them spares the
             # collector from rescanning them, which made every few moves stall.
+            self._frozen = True
             self.call_after_refresh(gc.freeze)
-        snapshot = message.snapshot
-        self.state = BoardState(snapshot.board, snapshot.times)
+        self.state = BoardState(
+            snapshot.board,
+            snapshot.times,
+            counts=snapshot.counts,
+            recent_finishes=snapshot.recent_finishes,
+        )
         self.last_rowid = snapshot.last_rowid
         self.squad_name = snapshot.board.squad.name
         squad = snapshot.board.squad
@@ -898,7 +923,7 @@ class BoardScreen(Screen[None]):
         self.state = None
         self.undo_stack.clear()
         self.focused_column_id = None
-        self.load_board()
+        self.load_board(head_first=True)
         if self.on_squad_chosen:
             self.on_squad_chosen(squad)
 
