@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -113,12 +114,12 @@ class SquadboardApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         if self.ui_state_file and theme != self.ui_state.theme:
-            self.ui_state = self.ui_state.model_copy(update={"theme": theme})
+            self.ui_state = replace(self.ui_state, theme=theme)
             self._save_ui_state()
 
     def _remember_squad(self, squad: str) -> None:
         remembered = {**self.ui_state.last_squad, self.board_key: squad}
-        self.ui_state = self.ui_state.model_copy(update={"last_squad": remembered})
+        self.ui_state = replace(self.ui_state, last_squad=remembered)
         self._save_ui_state()
 
     @work(thread=True, group="ui-state", exit_on_error=False)

@@ -691,10 +691,10 @@ async def test_a_new_theme_recolours_the_cards_already_drawn(
     async with make_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
         cards = focused_list(pilot)
-        before = list(cards.render_line(0))[0].style
+        before = next(iter(cards.render_line(0))).style
         pilot.app.theme = "textual-light" if pilot.app.theme != "textual-light" else "nord"
         await pilot.pause()
-        after = list(cards.render_line(0))[0].style
+        after = next(iter(cards.render_line(0))).style
         assert before is not None
         assert after is not None
         assert after.bgcolor != before.bgcolor

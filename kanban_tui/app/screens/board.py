@@ -898,6 +898,8 @@ class BoardScreen(Screen[None]):
         self._set_status("view", " · ".join(notes))
 
     def _set_status(self, key: str, note: str) -> None:
+        if self._status_notes.get(key, "") == note:
+            return  # every move and focus change lands here; a new text lays out the screen
         self._status_notes[key] = note
         text = "  ".join(n for n in self._status_notes.values() if n)
         self.query_one("#status", Static).update(Text(printable(text), style="bold"))

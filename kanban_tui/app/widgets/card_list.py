@@ -115,8 +115,7 @@ class CardList(ScrollView, can_focus=True):
         self.hidden = hidden
         self._forget()
         index = faces.index_of(keep)
-        extra = 1 if hidden else 0
-        self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
+        self._fit_virtual_size()
         self.set_reactive(
             CardList.cursor,
             min(index if index is not None else self.cursor, max(0, len(self.faces) - 1)),
@@ -164,8 +163,26 @@ class CardList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._forget()
+        self._fit_virtual_size()
+
+    def _fit_virtual_size(self) -> None:
+        """Make the scrollable height fit the cards (and the line about older cards).
+
+        A new virtual size normally lays out the whole screen, most of the time a move took to
+        show; when the scrollbar stays as it was (shown or not), only its thumb is updated.
+        """
         extra = 1 if self.hidden else 0
-        self.virtual_size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
+        size = Size(0, (len(self.faces) + extra) * CARD_HEIGHT)
+        if size == self.virtual_size:
+            return
+        overflows = self.size.height > 0 and size.height > self.container_size.height
+        if self.size.height == 0 or overflows != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(CardList.virtual_size, size)
+        if overflows:
+            self.vertical_scrollbar.window_virtual_size = size.height
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // CARD_HEIGHT

@@ -35,7 +35,7 @@ class ColumnView(Vertical):
         """Redraw the header and the cards from a new face."""
         self.face = face
         header = self.query_one(".column-header", Static)
-        header.update(face.header)
+        header.update(face.header, layout=False)  # one line of CSS-fixed size, whatever it says
         for state, css_class in STATE_CLASSES.items():
             self.set_class(face.state is state, css_class)
         self.cards.show(face.cards, face.hidden, keep_uid)
