@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from kanban_tui.app.view_model import BoardState
 from kanban_tui.domain.errors import WipLimitReached
 from kanban_tui.domain.events import Event
 from kanban_tui.domain.models import Card, CardTimes
@@ -16,9 +17,10 @@ from kanban_tui.storage.store import BoardSnapshot, CardChange, Store
 
 @dataclass
 class BoardLoaded(Message):
-    """A whole board was read."""
+    """A board was read (whole, or the head of each column) and its view state built."""
 
     snapshot: BoardSnapshot
+    state: BoardState
 
 
 @dataclass

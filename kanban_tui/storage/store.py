@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kanban_tui.domain import rules
 from kanban_tui.domain.clock import Clock, next_hlc, system_clock, to_millis, uuid7
@@ -73,10 +73,12 @@ from kanban_tui.storage.connection import (
     in_read_transaction,
 )
 from kanban_tui.storage.convert import event_to_row
-from kanban_tui.storage.flow_data import FlowInputs, finish_times, flow_inputs
 from kanban_tui.storage.projector import EventRecord, project, rebuild
 from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
+
+if TYPE_CHECKING:
+    from kanban_tui.storage.flow_data import FlowInputs
 
 T = TypeVar("T")
 
@@ -527,6 +529,8 @@ class Store:
         """A squad's card histories for flow metrics (or one card's, by key); cards settled
         before `look_back_from` come as counts per column (see `flow_data.flow_inputs`)."""
 
+        from kanban_tui.storage.flow_data import flow_inputs  # the flow metrics load when asked
+
         def read(conn: Connection) -> FlowInputs:
             if card is not None:
                 found = queries.card(conn, card)
@@ -539,6 +543,8 @@ class Store:
 
     def finish_times(self, squad: str | None = None) -> tuple[Squad, list[datetime]]:
         """The squad and when each of its finished cards finished (cheap: one SQL query)."""
+
+        from kanban_tui.storage.flow_data import finish_times
 
         def read(conn: Connection) -> tuple[Squad, list[datetime]]:
             found = queries.resolve_squad(conn, squad)

@@ -165,8 +165,17 @@ class BoardScreen(Screen[None]):
         except SquadboardError as error:
             self.post_message(BoardUnavailable(str(error)))
             return
+        # The view state is built here, off the UI thread, the SLE included (it may load the
+        # flow metrics module); the screen takes it over with the message.
+        state = BoardState(
+            snapshot.board,
+            snapshot.times,
+            counts=snapshot.counts,
+            recent_finishes=snapshot.recent_finishes,
+        )
+        state.sle_days(self.clock())
         if not get_current_worker().is_cancelled:
-            self.post_message(BoardLoaded(snapshot))
+            self.post_message(BoardLoaded(snapshot, state))
 
     @work(thread=True, group="squads", exit_on_error=False)
     def load_squads(self) -> None:
@@ -201,12 +210,7 @@ class BoardScreen(Screen[None]):
             # collector from rescanning them, which made every few moves stall.
             self._frozen = True
             self.call_after_refresh(gc.freeze)
-        self.state = BoardState(
-            snapshot.board,
-            snapshot.times,
-            counts=snapshot.counts,
-            recent_finishes=snapshot.recent_finishes,
-        )
+        self.state = message.state
         self.last_rowid = snapshot.last_rowid
         self.squad_name = snapshot.board.squad.name
         squad = snapshot.board.squad
