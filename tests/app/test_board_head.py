@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from kanban_tui.app import create_app
 from kanban_tui.app.view_model import DONE_COLUMN_CAP, SLE_HISTORY_DAYS, BoardState, ColumnFace
 from kanban_tui.domain.filters import parse_filter
 from kanban_tui.storage.demo import build_demo_history
 from kanban_tui.storage.store import Store
+from tests.app.helpers import SIZE, board, column, screen_text, settle
 from tests.conftest import FakeClock
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -68,3 +70,20 @@ def test_a_head_keeps_its_counts_as_cards_move(tmp_path: Path) -> None:
     assert touched == {backlog.id, ready.id}
     assert state.face(backlog, NOW, parse_filter(""), False).count == before - 1
     assert state.face(ready, NOW, parse_filter(""), False).count == before_ready + 1
+
+
+async def test_the_board_opens_from_the_head_then_shows_every_card(tmp_path: Path) -> None:
+    clock = FakeClock(NOW)
+    with Store(tmp_path / "b.db", actor="Ana", clock=clock) as store:
+        store.append_history(
+            build_demo_history(name="Growth", cards=400, seed=7, now=NOW, actor="Ana")
+        )
+    app = create_app(Store(tmp_path / "b.db", actor="Ana", clock=clock), clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = board(pilot)
+        assert screen.state is not None
+        assert not screen.state.is_head
+        backlog = column(pilot, "Backlog")
+        assert len(backlog.cards.faces) == backlog.face.count > HEAD
+        assert f"Backlog {backlog.face.count}" in screen_text(pilot.app)
