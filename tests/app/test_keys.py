@@ -13,6 +13,7 @@ from kanban_tui.app.screens.card_form import CardFormModal
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal
 from kanban_tui.app.screens.help import HelpScreen
 from kanban_tui.app.widgets.details import CardDetails
+from kanban_tui.app.widgets.footer import KeyBar
 from kanban_tui.domain.errors import NotFound
 from kanban_tui.domain.events import EventKind
 from kanban_tui.storage.store import Store
@@ -172,17 +173,30 @@ async def test_a_move_is_drawn_from_its_own_commit_without_waiting_for_a_poll(
         assert focus_at(pilot) == ("Doing", "GRW-3")
 
 
-async def test_the_footer_keeps_its_keys_while_focus_moves(
+async def test_the_footer_shows_the_keys_and_a_click_presses_one(
     seeded: Store, make_app: MakeApp
 ) -> None:
-    async with make_app().run_test(size=SIZE) as pilot:
+    async with make_app().run_test(size=(160, SIZE[1])) as pilot:
         await settle(pilot)
-        await pilot.pause(0.2)  # the footer's first build runs after a refresh
-        shown = list(pilot.app.screen.query("FooterKey"))
-        assert len(shown) > 5
+        footer = pilot.app.screen.query_one(KeyBar)
+        line = str(footer.render())
+        for shown in (" L Move → ", " n New ", " / Filter ", " q Quit ", " ? Help ", "^p palette"):
+            assert shown in line
+        assert line.rstrip().endswith("▏ ^p palette")  # docked at the right edge
+        await pilot.resize_terminal(100, SIZE[1])
+        await settle(pilot)
+        narrow = str(footer.render())
+        assert " Move → " in narrow
+        assert " ? Help " not in narrow  # keys that do not fit are left out whole
+        assert narrow.rstrip().endswith("▏ ^p palette")
+        await pilot.resize_terminal(160, SIZE[1])
+        await settle(pilot)
         await pilot.press("j", "l", "k", "h")
         await settle(pilot)
-        assert list(pilot.app.screen.query("FooterKey")) == shown  # the same widgets, not rebuilt
+        assert str(footer.render()) == line  # focus moved, the keys stayed
+        await pilot.click(KeyBar, offset=(line.index(" n New ") + 2, 0))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, CardFormModal)
 
 
 @pytest.mark.parametrize("key", ["H", "shift+left"])

@@ -44,7 +44,7 @@ from kanban_tui.app.view_model import (
 from kanban_tui.app.widgets.card_list import CardList
 from kanban_tui.app.widgets.column import ColumnView
 from kanban_tui.app.widgets.details import CardDetails
-from kanban_tui.app.widgets.footer import SteadyFooter
+from kanban_tui.app.widgets.footer import KeyBar
 from kanban_tui.domain.clock import Clock
 from kanban_tui.domain.errors import SquadboardError, WipLimitReached
 from kanban_tui.domain.filters import FILTER_HELP, CardQuery, parse_filter
@@ -136,7 +136,7 @@ class BoardScreen(Screen[None]):
             yield Horizontal(id="columns")
             yield CardDetails(id="details")
         yield Input(placeholder=f"Filter: {FILTER_HELP}", id="filter")
-        yield SteadyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#squad-name", Static).update(Text("Loading the board…", style="dim"))

@@ -33,7 +33,7 @@ from kanban_tui.app.widgets.charts import (
     render_cfd,
     render_scatter,
 )
-from kanban_tui.app.widgets.footer import SteadyFooter
+from kanban_tui.app.widgets.footer import KeyBar
 from kanban_tui.domain.clock import Clock
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.flow import (
@@ -231,7 +231,7 @@ class FlowScreen(Screen[None]):
                 yield ChartView("Cycle time histogram", id="chart-histogram")
                 yield Static(id="chart-tags", classes="panel", markup=False)
                 yield Static(id="chart-forecast", classes="panel", markup=False)
-        yield SteadyFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#chart-tags", Static).border_title = "Value tags"
