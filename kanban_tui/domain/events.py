@@ -45,6 +45,17 @@ class EventKind(StrEnum):
     """A move took a `warn` column over its limit."""
     WIP_OVERRIDDEN = "wip.overridden"
     """A move took a `block` column over its limit, with the reason the user gave."""
+    RETRO_STARTED = "retro.started"
+    RETRO_NOTE_ADDED = "retro.note_added"
+    """Anonymous notes are appended with the actor `ANONYMOUS`: the author is never written."""
+    RETRO_NOTE_EDITED = "retro.note_edited"
+    RETRO_NOTES_GROUPED = "retro.notes_grouped"
+    RETRO_REVEALED = "retro.revealed"
+    RETRO_VOTED = "retro.voted"
+    RETRO_ACTION_ADDED = "retro.action_added"
+    """Appended with the `card.created` of the action's card, which is the event's card."""
+    RETRO_CLOSED = "retro.closed"
+    """Carries the evidence pack as it was at closing, so it never changes afterwards."""
 
 
 class Payload(BaseModel):
@@ -165,6 +176,57 @@ class WipException(Payload):
     reason: str | None = None
 
 
+class RetroStarted(Payload):
+    number: int
+    title: str
+    format: str
+    columns: tuple[str, ...]
+    since: date
+    until: date
+    previous_since: date
+    previous_until: date
+    vote_limit: int
+    hidden: bool = False
+
+
+class RetroPart(Payload):
+    """Names the retro an event belongs to (the id of its `retro.started` event)."""
+
+    retro_id: str
+
+
+class RetroNoteAdded(RetroPart):
+    number: int
+    column: str
+    text: str
+    anonymous: bool = False
+
+
+class RetroNoteEdited(RetroPart):
+    note_id: str
+    text: str
+
+
+class RetroNotesGrouped(RetroPart):
+    note_ids: tuple[str, ...]
+    group: str | None
+    """None takes the notes out of their group."""
+
+
+class RetroVoted(RetroPart):
+    note_id: str
+
+
+class RetroActionAdded(RetroPart):
+    text: str
+    owner: str | None = None
+    due: date | None = None
+
+
+class RetroClosed(RetroPart):
+    evidence: dict[str, Any]
+
+
 PAYLOADS: dict[EventKind, type[Payload]] = {
     EventKind.SQUAD_CREATED: SquadCreated,
     EventKind.SQUAD_EDITED: SquadEdited,
@@ -191,6 +253,14 @@ PAYLOADS: dict[EventKind, type[Payload]] = {
     EventKind.CARD_RESTORED: NoPayload,
     EventKind.WIP_BREACHED: WipException,
     EventKind.WIP_OVERRIDDEN: WipException,
+    EventKind.RETRO_STARTED: RetroStarted,
+    EventKind.RETRO_NOTE_ADDED: RetroNoteAdded,
+    EventKind.RETRO_NOTE_EDITED: RetroNoteEdited,
+    EventKind.RETRO_NOTES_GROUPED: RetroNotesGrouped,
+    EventKind.RETRO_REVEALED: RetroPart,
+    EventKind.RETRO_VOTED: RetroVoted,
+    EventKind.RETRO_ACTION_ADDED: RetroActionAdded,
+    EventKind.RETRO_CLOSED: RetroClosed,
 }
 
 
@@ -251,6 +321,16 @@ def describe(event: Event, columns: dict[str, str], tags: dict[str, str]) -> str
         case EventKind.TAG_ADDED | EventKind.TAG_EDITED:
             name = p.get("name") or tags.get(p["tag_id"], "?")
             return f"{event.kind.value.split('.')[1]} value tag {name}"
+        case EventKind.RETRO_STARTED:
+            return f"started retro {p['number']}: {p['title']}"
+        case EventKind.RETRO_NOTE_ADDED:
+            return f"added a retro note to {p['column']}"
+        case EventKind.RETRO_ACTION_ADDED:
+            return f"agreed a retro action: {p['text']}"
+        case EventKind.RETRO_CLOSED:
+            return "closed the retro and froze its evidence"
+        case _ if event.kind.value.startswith("retro."):
+            return event.kind.value.replace(".", " ").replace("_", " ")
         case _:
             verb = event.kind.value.split(".")[1].replace("_", " ")
             detail = ", ".join(f"{k}={v}" for k, v in p.items())

@@ -353,6 +353,105 @@ _HANDLERS[EventKind.WIP_BREACHED] = _wip_exception
 _HANDLERS[EventKind.WIP_OVERRIDDEN] = _wip_exception
 
 
+def _free_number(conn: Connection, table: str, wanted: int, retro_id: str | None = None) -> int:
+    """`wanted` unless a merged history already used it (in the retro, for notes); then the
+    next free one."""
+    scope, params = ("retro_id = ?", [retro_id]) if retro_id else ("1", [])
+    taken = f"SELECT 1 FROM {table} WHERE {scope} AND number = ?"
+    if not conn.execute(taken, [*params, wanted]).fetchone():
+        return wanted
+    highest = f"SELECT coalesce(max(number), 0) FROM {table} WHERE {scope}"
+    return int(conn.execute(highest, params).fetchone()[0]) + 1
+
+
+@_handles(EventKind.RETRO_STARTED)
+def _retro_started(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT INTO retros (id, squad_id, number, title, format, columns, since, until,"
+        " previous_since, previous_until, vote_limit, hidden, revealed, facilitator, started_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        [
+            e.id,
+            e.squad_id,
+            _free_number(conn, "retros", p["number"]),
+            p["title"],
+            p["format"],
+            json.dumps(p["columns"]),
+            p["since"],
+            p["until"],
+            p["previous_since"],
+            p["previous_until"],
+            p["vote_limit"],
+            int(p.get("hidden", False)),
+            e.actor,
+            e.at,
+        ],
+    )
+
+
+@_handles(EventKind.RETRO_NOTE_ADDED)
+def _retro_note_added(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT INTO retro_notes (id, retro_id, number, column_name, text, author, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            e.id,
+            p["retro_id"],
+            _free_number(conn, "retro_notes", p["number"], p["retro_id"]),
+            p["column"],
+            p["text"],
+            None if p.get("anonymous") else e.actor,
+            e.at,
+        ],
+    )
+
+
+@_handles(EventKind.RETRO_NOTE_EDITED)
+def _retro_note_edited(conn: Connection, e: EventRecord) -> None:
+    _update(conn, "retro_notes", "id", e.payload["note_id"], {"text": e.payload["text"]})
+
+
+@_handles(EventKind.RETRO_NOTES_GROUPED)
+def _retro_notes_grouped(conn: Connection, e: EventRecord) -> None:
+    for note_id in e.payload["note_ids"]:
+        _update(conn, "retro_notes", "id", note_id, {"group_name": e.payload.get("group")})
+
+
+@_handles(EventKind.RETRO_REVEALED)
+def _retro_revealed(conn: Connection, e: EventRecord) -> None:
+    _update(conn, "retros", "id", e.payload["retro_id"], {"revealed": 1})
+
+
+@_handles(EventKind.RETRO_VOTED)
+def _retro_voted(conn: Connection, e: EventRecord) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO retro_votes (event_id, retro_id, note_id, voter)"
+        " VALUES (?, ?, ?, ?)",
+        [e.id, e.payload["retro_id"], e.payload["note_id"], e.actor],
+    )
+
+
+@_handles(EventKind.RETRO_ACTION_ADDED)
+def _retro_action_added(conn: Connection, e: EventRecord) -> None:
+    p = e.payload
+    conn.execute(
+        "INSERT OR IGNORE INTO retro_actions (id, retro_id, card_uid, text, owner, due,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [e.id, p["retro_id"], e.card_uid, p["text"], p.get("owner"), p.get("due"), e.at],
+    )
+
+
+@_handles(EventKind.RETRO_CLOSED)
+def _retro_closed(conn: Connection, e: EventRecord) -> None:
+    # A closed retro stays as it was closed first, even if a merged copy closed it again.
+    conn.execute(
+        "UPDATE retros SET closed_at = ?, evidence = ? WHERE id = ? AND closed_at IS NULL",
+        [e.at, json.dumps(e.payload["evidence"], sort_keys=True), e.payload["retro_id"]],
+    )
+
+
 def rebuild(conn: Connection, tables: Iterable[str], events: Iterable[EventRecord]) -> int:
     """Empty the projection `tables` and fold `events` (already in (hlc, id) order) into them."""
     for table in tables:

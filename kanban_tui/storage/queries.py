@@ -405,5 +405,5 @@ def changes_since(conn: Connection, rowid: int, squad_id: str) -> Changes:
         [rowid],
     ).fetchall()
     uids = frozenset(r[2] for r in found if r[2] and r[3] == squad_id)
-    shape = any(not r[1].startswith(("card.", "wip.")) for r in found)
+    shape = any(not r[1].startswith(("card.", "wip.", "retro.")) for r in found)
     return Changes(found[-1][0] if found else rowid, uids, shape, len(found))

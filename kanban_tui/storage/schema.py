@@ -23,6 +23,9 @@ from kanban_tui.storage.connection import (
     in_immediate_transaction,
 )
 
+RETRO_TABLES = ("retros", "retro_notes", "retro_votes", "retro_actions")
+"""The retrospective projections (migration `m003_retrospectives`)."""
+
 PROJECTION_TABLES = (
     "squads",
     "columns",
@@ -31,6 +34,7 @@ PROJECTION_TABLES = (
     "card_transitions",
     "card_blocks",
     "wip_exceptions",
+    *RETRO_TABLES,
 )
 """Tables derived from the event log; `rebuild` empties and refills exactly these."""
 
@@ -178,9 +182,76 @@ def m002_service_level_expectation(db: Database) -> None:
     db.table("squads").add_column("sle_percent", int, not_null_default=85)
 
 
+def m003_retrospectives(db: Database) -> None:
+    """Retros, their notes, votes and actions; self-contained, so it can be renumbered."""
+    db.table("retros").create(
+        {
+            "id": str,
+            "squad_id": str,
+            "number": int,
+            "title": str,
+            "format": str,
+            "columns": str,
+            "since": str,
+            "until": str,
+            "previous_since": str,
+            "previous_until": str,
+            "vote_limit": int,
+            "hidden": int,
+            "revealed": int,
+            "facilitator": str,
+            "started_at": str,
+            "closed_at": str,
+            "evidence": str,
+        },
+        pk="id",
+        not_null={"squad_id", "number", "title", "format", "columns", "vote_limit", "facilitator"},
+    )
+    db.table("retros").create_index(["number"], unique=True)
+    db.table("retros").create_index(["squad_id", "number"])
+    # `author` is NULL for anonymous notes, and their events carry no author either.
+    db.table("retro_notes").create(
+        {
+            "id": str,
+            "retro_id": str,
+            "number": int,
+            "column_name": str,
+            "text": str,
+            "author": str,
+            "group_name": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"retro_id", "number", "column_name", "text", "created_at"},
+    )
+    db.table("retro_notes").create_index(["retro_id", "number"])
+    db.table("retro_votes").create(
+        {"event_id": str, "retro_id": str, "note_id": str, "voter": str},
+        pk="event_id",
+        not_null={"retro_id", "note_id", "voter"},
+    )
+    db.table("retro_votes").create_index(["retro_id", "voter"])
+    db.table("retro_actions").create(
+        {
+            "id": str,
+            "retro_id": str,
+            "card_uid": str,
+            "text": str,
+            "owner": str,
+            "due": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"retro_id", "card_uid", "text", "created_at"},
+    )
+    db.table("retro_actions").create_index(["retro_id"])
+    db.table("retro_actions").create_index(["card_uid"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_event_log_and_projections,
     m002_service_level_expectation,
+    m003_retrospectives,
 )
 """Every schema change in order; append, never edit or reorder."""
 

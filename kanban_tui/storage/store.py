@@ -32,6 +32,7 @@ from kanban_tui.domain.events import (
     MemberChanged,
     NoPayload,
     Payload,
+    RetroActionAdded,
     SquadCreated,
     SquadEdited,
     TagAdded,
@@ -52,6 +53,16 @@ from kanban_tui.domain.models import (
     WipPolicy,
 )
 from kanban_tui.domain.ordering import key_between, key_for_slot
+from kanban_tui.domain.retro import (
+    DEFAULT_VOTES,
+    RETRO_ACTION_MARKER,
+    Period,
+    Retro,
+    RetroAction,
+    RetroBoard,
+    RetroFormat,
+    RetroNote,
+)
 from kanban_tui.domain.text import (
     NAMED_COLOURS,
     clean_colour,
@@ -63,7 +74,7 @@ from kanban_tui.domain.text import (
     clean_title,
     prefix_from_name,
 )
-from kanban_tui.storage import queries
+from kanban_tui.storage import queries, retro_data
 from kanban_tui.storage.connection import (
     BoardFileError,
     Connection,
@@ -141,14 +152,16 @@ class _Writer:
         squad_id: str,
         card_uid: str | None = None,
         event_id: str | None = None,
+        actor: str | None = None,
     ) -> Event:
+        """Append one event by the writer's actor, or by `actor` (the anonymous marker)."""
         self._hlc = next_hlc(self._hlc, self.now)
         event = Event(
             id=event_id or self.new_id(),
             hlc=self._hlc,
             at=self.at,
             recorded_at=self.now,
-            actor=self.actor,
+            actor=actor or self.actor,
             squad_id=squad_id,
             card_uid=card_uid,
             kind=kind,
@@ -922,41 +935,59 @@ class Store:
 
         def work(w: _Writer) -> CardChange:
             found = queries.resolve_squad(w.conn, squad)
-            board_columns = queries.columns(w.conn, found.id)
-            if not board_columns:
-                raise Refused(f"{found.name} has no columns; add one with `squadboard column add`")
-            target = queries.column_named(w.conn, found, column) if column else board_columns[0]
+            target = queries.column_named(w.conn, found, column) if column else None
             tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, tags))
-            people = self._members(found, assignees)
-            outcome = w.admit(None, target, override_reason)
-            number = int(
-                w.conn.execute(
-                    "SELECT next_number FROM squads WHERE id = ?", [found.id]
-                ).fetchone()[0]
+            draft = CardCreated(
+                number=0,  # set by _create_card
+                title=title,
+                description=description,
+                column_id=target.id if target else "",
+                position="",
+                assignees=self._members(found, assignees),
+                tag_ids=tag_ids,
+                class_of_service=class_of_service,
+                due=due,
             )
-            uid = w.new_id()
-            w.append(
-                EventKind.CARD_CREATED,
-                CardCreated(
-                    number=number,
-                    title=title,
-                    description=description,
-                    column_id=target.id,
-                    position=w.position_in(target.id, None, top=top),
-                    assignees=people,
-                    tag_ids=tag_ids,
-                    class_of_service=class_of_service,
-                    due=due,
-                ),
-                squad_id=found.id,
-                card_uid=uid,
-                event_id=uid,
-            )
-            card = queries.card(w.conn, f"{found.prefix}-{number}")
-            w.record_wip(outcome, card, target, override_reason)
-            return CardChange(card, tuple(w.events), outcome, target)
+            return self._create_card(w, found, draft, top=top, override_reason=override_reason)
 
         return self._write(work, at)
+
+    @staticmethod
+    def _create_card(
+        w: _Writer,
+        squad: Squad,
+        draft: CardCreated,
+        *,
+        top: bool = False,
+        override_reason: str | None = None,
+    ) -> CardChange:
+        """Create a card from a draft whose number and position are filled in here; an empty
+        `column_id` means the board's first column."""
+        board_columns = queries.columns(w.conn, squad.id)
+        if not board_columns:
+            raise Refused(f"{squad.name} has no columns; add one with `squadboard column add`")
+        target = next((c for c in board_columns if c.id == draft.column_id), board_columns[0])
+        outcome = w.admit(None, target, override_reason)
+        number = int(
+            w.conn.execute("SELECT next_number FROM squads WHERE id = ?", [squad.id]).fetchone()[0]
+        )
+        uid = w.new_id()
+        w.append(
+            EventKind.CARD_CREATED,
+            draft.model_copy(
+                update={
+                    "number": number,
+                    "column_id": target.id,
+                    "position": w.position_in(target.id, None, top=top),
+                }
+            ),
+            squad_id=squad.id,
+            card_uid=uid,
+            event_id=uid,
+        )
+        card = queries.card(w.conn, f"{squad.prefix}-{number}")
+        w.record_wip(outcome, card, target, override_reason)
+        return CardChange(card, tuple(w.events), outcome, target)
 
     @staticmethod
     def _members(squad: Squad, names: Iterable[str]) -> tuple[str, ...]:
@@ -1208,6 +1239,117 @@ class Store:
             return CardChange(queries.card(w.conn, card.key), tuple(w.events))
 
         return self._write(run)
+
+    # -- retrospectives ----------------------------------------------------------------------
+
+    def retros(self, squad: str | None = None) -> list[Retro]:
+        """A squad's retros, oldest first."""
+        return self._read(
+            lambda conn: retro_data.retros(conn, queries.resolve_squad(conn, squad).id)
+        )
+
+    def retro_board(self, number: int | None = None, squad: str | None = None) -> RetroBoard:
+        """A retro (the squad's newest by default) as this store's user sees it."""
+
+        def read(conn: Connection) -> RetroBoard:
+            found = (
+                retro_data.retro(conn, number)
+                if number is not None
+                else retro_data.latest(conn, queries.resolve_squad(conn, squad).id)
+            )
+            return retro_data.board(conn, found, self.actor, self._clock())
+
+        return self._read(read)
+
+    def start_retro(
+        self,
+        squad: str | None = None,
+        *,
+        title: str | None = None,
+        retro_format: RetroFormat = RetroFormat.START_STOP_CONTINUE,
+        custom_columns: Sequence[str] = (),
+        period: Period | None = None,
+        vote_limit: int = DEFAULT_VOTES,
+        hidden: bool = False,
+    ) -> Retro:
+        """Open a retro on `period` (default: since the squad's previous retro), by its
+        facilitator, this store's user."""
+        return self._write(
+            lambda w: retro_data.start(
+                w,
+                queries.resolve_squad(w.conn, squad),
+                title=title,
+                retro_format=retro_format,
+                custom_columns=custom_columns,
+                period=period,
+                vote_limit=vote_limit,
+                hidden=hidden,
+            )
+        )
+
+    def add_retro_note(
+        self, number: int, column: str, text: str, *, anonymous: bool = False
+    ) -> RetroNote:
+        """Add a note; an anonymous one is stored with no author at all."""
+        return self._write(
+            lambda w: retro_data.add_note(w, number, column, text, anonymous=anonymous)
+        )
+
+    def edit_retro_note(self, number: int, note: int, text: str) -> RetroNote:
+        """Change the text of one of your own signed notes."""
+        return self._write(lambda w: retro_data.edit_note(w, number, note, text))
+
+    def group_retro_notes(self, number: int, notes: Sequence[int], group: str | None) -> None:
+        """Put notes in a named group (None takes them out of any group)."""
+        self._write(lambda w: retro_data.group_notes(w, number, notes, group))
+
+    def reveal_retro(self, number: int) -> Retro:
+        """Show every note to everyone (facilitator only)."""
+        return self._write(lambda w: retro_data.reveal(w, number))
+
+    def vote(self, number: int, note: int) -> int:
+        """Place one of your dots on a note; returns how many you have left."""
+        return self._write(lambda w: retro_data.vote(w, number, note))
+
+    def add_retro_action(
+        self, number: int, text: str, *, owner: str | None = None, due: date | None = None
+    ) -> tuple[RetroAction, Card]:
+        """Agree an action: it becomes a card in the board's first column, marked as a retro
+        action and linked back to the retro."""
+        title = clean_title(text)
+
+        def work(w: _Writer) -> tuple[RetroAction, Card]:
+            found = retro_data.open_retro(w.conn, number)
+            squad = queries.squad_by_id(w.conn, found.squad_id)
+            draft = CardCreated(
+                number=0,
+                title=title,
+                description=f"{RETRO_ACTION_MARKER} from retro {found.number}: {found.title}",
+                column_id="",
+                position="",
+                assignees=self._members(squad, [owner] if owner else []),
+                due=due,
+            )
+            change = self._create_card(w, squad, draft)
+            event = w.append(
+                EventKind.RETRO_ACTION_ADDED,
+                RetroActionAdded(
+                    retro_id=found.id,
+                    text=title,
+                    owner=change.card.assignees[0] if owner else None,
+                    due=due,
+                ),
+                squad_id=squad.id,
+                card_uid=change.card.uid,
+            )
+            action = next(a for a in retro_data.actions(w.conn, [found.id]) if a.id == event.id)
+            return action, change.card
+
+        return self._write(work)
+
+    def close_retro(self, number: int) -> Retro:
+        """Close a retro (facilitator only): it becomes read-only and its evidence is frozen."""
+        return self._write(lambda w: retro_data.close(w, number))
 
     # -- bulk loads and integrity ------------------------------------------------------------
 

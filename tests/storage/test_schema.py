@@ -9,7 +9,7 @@ import pytest
 from sqlite_utils import Database
 
 from kanban_tui.storage.connection import APPLICATION_ID, BoardFileError, connect, sqlite_version
-from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
+from kanban_tui.storage.schema import PROJECTION_TABLES, SCHEMA_VERSION, migration_set
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import dump_projections, file_digest
@@ -114,12 +114,19 @@ def test_writers_create_the_file_and_its_folder(tmp_path: Path, clock: FakeClock
 def test_a_board_from_every_earlier_schema_is_migrated_with_nothing_lost(
     version: int, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kanban_tui.storage import schema
+    from kanban_tui.storage import schema, store
     from kanban_tui.storage.demo import build_demo_history
 
+    has_retros = version > schema.MIGRATIONS.index(schema.m003_retrospectives)
     with monkeypatch.context() as old:
         old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
         old.setattr(schema, "SCHEMA_VERSION", version)
+        if not has_retros:
+            old.setattr(
+                store,
+                "PROJECTION_TABLES",
+                tuple(t for t in PROJECTION_TABLES if t not in schema.RETRO_TABLES),
+            )
         with Store(db_path, actor="Ana", clock=clock) as written_by_old_squadboard:
             written_by_old_squadboard.append_history(
                 build_demo_history(
@@ -141,3 +148,7 @@ def test_a_board_from_every_earlier_schema_is_migrated_with_nothing_lost(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
     conn.close()
+    with Store(db_path, actor="Ana", clock=clock) as upgraded:
+        upgraded.start_retro()
+        upgraded.add_retro_note(1, "Start", "Written after the upgrade")
+        assert [n.text for n in upgraded.retro_board(1).notes] == ["Written after the upgrade"]
