@@ -32,6 +32,7 @@ COMMANDS = {
     "log": "kanban_tui.cli.history:log",
     "stats": "kanban_tui.cli.flow:stats",
     "forecast": "kanban_tui.cli.flow:forecast",
+    "retro": "kanban_tui.cli.retro:retro",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 

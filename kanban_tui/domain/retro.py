@@ -11,7 +11,7 @@ from pydantic import model_validator
 
 from kanban_tui.domain.errors import InvalidInput
 from kanban_tui.domain.flow import BlockerCluster, FlowReport, WipEvent
-from kanban_tui.domain.models import Frozen
+from kanban_tui.domain.models import Frozen, Squad
 from kanban_tui.domain.text import clean_name
 
 ANONYMOUS = "(anonymous)"
@@ -449,6 +449,9 @@ class RetroBoard(Frozen):
     """A retro as one member sees it: evidence, notes by votes, actions, earlier actions."""
 
     retro: Retro
+    squad: Squad
+    tag_names: dict[str, str]
+    """Value tag names by id, for the evidence's work per value tag."""
     evidence: Evidence
     """Frozen at close; computed from the board while the retro is open."""
     notes: tuple[RetroNote, ...]

@@ -145,6 +145,8 @@ def board(conn: Connection, found: Retro, viewer: str, now: datetime) -> RetroBo
     earlier = [r for r in retros(conn, found.squad_id) if r.number < found.number]
     return RetroBoard(
         retro=found,
+        squad=squad,
+        tag_names={t.id: t.name for t in queries.tags(conn, squad.id)},
         evidence=evidence(conn, squad, found, now),
         notes=tuple(sort_by_votes(shown)),
         hidden_notes=len(every) - len(shown),

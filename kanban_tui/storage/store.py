@@ -1248,6 +1248,12 @@ class Store:
             lambda conn: retro_data.retros(conn, queries.resolve_squad(conn, squad).id)
         )
 
+    def retro_squad(self, number: int) -> Squad:
+        """The squad a retro belongs to."""
+        return self._read(
+            lambda conn: queries.squad_by_id(conn, retro_data.retro(conn, number).squad_id)
+        )
+
     def retro_board(self, number: int | None = None, squad: str | None = None) -> RetroBoard:
         """A retro (the squad's newest by default) as this store's user sees it."""
 

@@ -289,6 +289,13 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
         ["card", "archive", "GRW-6"],
         ["card", "delete", "GRW-6", "--yes"],
         ["card", "restore", "GRW-6"],
+        ["retro", "start", "--squad", "Growth squad"],
+        ["retro", "note", "1", "Start", "Demos on Fridays"],
+        ["retro", "vote", "1", "1"],
+        ["retro", "action", "1", "Book the demo room"],
+        ["retro", "close", "1"],
+        ["retro", "show", "1"],
+        ["retro", "list", "--squad", "Growth squad"],
         ["demo", "--cards", "5", "--name", "Demo squad"],
     ]
     reads = [
