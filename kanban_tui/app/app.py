@@ -36,14 +36,19 @@ BOARD_COMMANDS = (
     ("Undo my last change", "u", "undo"),
 )
 """Board actions offered in the command palette as well as on their keys."""
-APP_BOARD_COMMANDS = (("Flow metrics", "f", "flow"),)
+APP_BOARD_COMMANDS = (("Flow metrics", "f", "flow"), ("Retrospective", "R", "retro"))
 """Palette commands from the board whose actions belong to the app (they push a screen)."""
 
 
 class SquadboardApp(App[None]):
     """squadboard in the terminal."""
 
-    CSS_PATH = [STYLES / "board.tcss", STYLES / "dialogs.tcss", STYLES / "flow.tcss"]
+    CSS_PATH = [
+        STYLES / "board.tcss",
+        STYLES / "dialogs.tcss",
+        STYLES / "flow.tcss",
+        STYLES / "retro.tcss",
+    ]
     TITLE = "squadboard"
     COMMANDS = App.COMMANDS | {BoardCommands}
     BINDINGS = [
@@ -100,6 +105,19 @@ class SquadboardApp(App[None]):
             self.forecast_seed = random.SystemRandom().randrange(2**31)
         self.push_screen(
             FlowScreen(self.store, self.clock, boards[-1].squad_name, seed=self.forecast_seed)
+        )
+
+    def action_retro(self) -> None:
+        """Open the newest retro of the squad the board shows."""
+        from kanban_tui.app.screens.retro import RetroScreen
+
+        boards = [s for s in self.screen_stack if isinstance(s, BoardScreen)]
+        if not boards or isinstance(self.screen, RetroScreen):
+            return
+        self.push_screen(
+            RetroScreen(
+                self.store, self.clock, boards[-1].squad_name, poll_seconds=self.poll_seconds
+            )
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -517,6 +517,10 @@ class Store:
 
         return self._read(read)
 
+    def log_position(self) -> int:
+        """The log's insertion position: it moves whenever anyone appends (cheap to poll)."""
+        return self._read(queries.last_rowid)
+
     def changes_since(self, rowid: int, squad_id: str) -> queries.Changes:
         """What was appended to the log after `rowid` (cheap when nothing was)."""
         return self._read(lambda conn: queries.changes_since(conn, rowid, squad_id))

@@ -95,6 +95,7 @@ class BoardScreen(Screen[None]):
         Binding("s", "switch_squad", "Squad"),
         Binding("u", "undo", "Undo"),
         Binding("f", "app.flow", "Flow"),
+        Binding("R", "app.retro", "Retro"),
     ]
 
     def __init__(

@@ -22,8 +22,16 @@ class ReasonModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, explanation: str, confirm: str, placeholder: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        confirm: str,
+        placeholder: str = "",
+        missing: str = "A reason is required.",
+    ) -> None:
         super().__init__(classes="dialog")
+        self.missing = missing
         self.title_text = title
         self.explanation = explanation
         self.confirm = confirm
@@ -44,7 +52,7 @@ class ReasonModal(ModalScreen[str | None]):
     def submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
-            self.query_one("#reason-error", Label).update("A reason is required.")
+            self.query_one("#reason-error", Label).update(self.missing)
             return
         self.dismiss(reason)
 
