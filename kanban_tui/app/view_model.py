@@ -45,6 +45,7 @@ class CardFace:
     class_of_service: ClassOfService
     blocked: bool
     archived: bool
+    retro_action: bool
     tags: tuple[tuple[str, str], ...]
     """(name, colour) pairs."""
     initials: str
@@ -180,6 +181,7 @@ def card_face(
         class_of_service=card.class_of_service,
         blocked=card.blocked,
         archived=card.archived,
+        retro_action=card.is_retro_action,
         tags=tuple(tags[t] for t in card.tag_ids if t in tags),
         initials=" ".join(initials(a) for a in card.assignees),
         age=age,

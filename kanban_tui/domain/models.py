@@ -7,6 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+RETRO_ACTION_MARKER = "Retro action"
+"""Opens the description of every card made from a retro action; the board marks such cards."""
+
 
 class ColumnRole(StrEnum):
     """Where a column sits in the workflow, which decides what counts as started and finished."""
@@ -122,6 +125,11 @@ class Card(Frozen):
     archived: bool = False
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def is_retro_action(self) -> bool:
+        """Made from an action agreed in a retrospective (see `squadboard retro action`)."""
+        return self.description.startswith(RETRO_ACTION_MARKER)
 
 
 class CardTimes(Frozen):

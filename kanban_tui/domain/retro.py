@@ -17,9 +17,6 @@ from kanban_tui.domain.text import clean_name
 ANONYMOUS = "(anonymous)"
 """What the log records as the actor of an anonymous note: the author is not stored anywhere."""
 
-RETRO_ACTION_MARKER = "Retro action"
-"""Opens the description of every card made from a retro action, so the board shows it."""
-
 DEFAULT_VOTES = 3
 """Dots each member may place in one retro unless the facilitator says otherwise."""
 

@@ -41,6 +41,7 @@ from kanban_tui.domain.events import (
     payload_json,
 )
 from kanban_tui.domain.models import (
+    RETRO_ACTION_MARKER,
     Board,
     Card,
     CardTimes,
@@ -55,7 +56,6 @@ from kanban_tui.domain.models import (
 from kanban_tui.domain.ordering import key_between, key_for_slot
 from kanban_tui.domain.retro import (
     DEFAULT_VOTES,
-    RETRO_ACTION_MARKER,
     Period,
     Retro,
     RetroAction,

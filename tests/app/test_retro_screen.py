@@ -17,9 +17,18 @@ async def _add(pilot: Driver, key: str, text: str) -> None:
     await settle(pilot)
 
 
+async def _until_shown(pilot: Driver, text: str) -> None:
+    """Wait for the live refresh (it polls every 0.1 s here) to draw `text`."""
+    for _ in range(50):
+        if text in screen_text(pilot.app):
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"{text!r} never appeared")
+
+
 async def test_notes_votes_and_actions_from_the_keyboard(seeded: Store, make_app: MakeApp) -> None:
     seeded.start_retro(retro_format=RetroFormat.MAD_SAD_GLAD, vote_limit=1)
-    async with make_app().run_test(size=SIZE) as pilot:
+    async with make_app(poll_seconds=0.1).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("R")
         await settle(pilot)
@@ -37,6 +46,8 @@ async def test_notes_votes_and_actions_from_the_keyboard(seeded: Store, make_app
         assert "Review queue [bold]too long[/bold]" in shown  # typed text, not markup
         assert "(anonymous)" in shown
         assert "0 vote(s) left" in shown
+        await pilot.press("escape")
+        await _until_shown(pilot, "GRW-6 ↺retro")
     board = seeded.retro_board(1)
     assert [(n.column, n.author, n.votes) for n in board.notes] == [
         ("Sad", "Ana", 1),
@@ -57,9 +68,5 @@ async def test_the_palette_opens_the_retro_and_a_teammates_note_appears(
         assert isinstance(top(pilot), RetroScreen)
         with Store(seeded.path, actor="Ben", clock=seeded.now) as ben:
             ben.add_retro_note(1, "Continue", "Friday demos")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if "Friday demos" in screen_text(pilot.app):
-                break
-        assert "Continue: Friday demos" in screen_text(pilot.app)
+        await _until_shown(pilot, "Continue: Friday demos")
         assert "(Ben)" in screen_text(pilot.app)

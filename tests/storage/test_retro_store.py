@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kanban_tui.domain.errors import NotFound, Refused
-from kanban_tui.domain.models import Squad
-from kanban_tui.domain.retro import ANONYMOUS, RETRO_ACTION_MARKER, Period, RetroFormat
+from kanban_tui.domain.models import RETRO_ACTION_MARKER, Squad
+from kanban_tui.domain.retro import ANONYMOUS, Period, RetroFormat
 from kanban_tui.storage.connection import connect
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock

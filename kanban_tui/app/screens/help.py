@@ -61,7 +61,8 @@ class HelpScreen(ModalScreen[None]):
             "▲over: over its WIP limit; ■full: at the limit; ◇pull: under its limit in the "
             "started range, so it can pull work.",
             ("\nCard markers: ", "bold"),
-            "⚡exp expedite, ◷ fixed date, ○ intangible, ⛔blocked (the reason is in the details).",
+            "⚡exp expedite, ◷ fixed date, ○ intangible, ⛔blocked (the reason is in the details), "
+            "↺retro an action agreed in a retrospective.",
         )
         with VerticalScroll(classes="dialog-box help-box"):
             yield Static(Text("squadboard keys", style="bold"), classes="dialog-title")

@@ -241,6 +241,8 @@ class CardList(ScrollView, can_focus=True):
                 parts.append(Segment(f" {marker}", style + self._accent(kind)))
             if face.blocked:
                 parts.append(Segment(" ⛔blocked", style + self._accent("card-list--blocked")))
+            if face.retro_action:
+                parts.append(Segment(" ↺retro", muted))
             if face.archived:
                 parts.append(Segment(" archived", muted))
             used = sum(s.cell_length for s in parts)
