@@ -37,6 +37,7 @@ BOARD_COMMANDS = (
 )
 """Board actions offered in the command palette as well as on their keys."""
 APP_BOARD_COMMANDS = (("Flow metrics", "f", "flow"), ("Retrospective", "R", "retro"))
+
 """Palette commands from the board whose actions belong to the app (they push a screen)."""
 
 
@@ -128,6 +129,8 @@ class SquadboardApp(App[None]):
                 yield SystemCommand(title, f"Key: {key}", getattr(screen, f"action_{action}"))
             for title, key, action in APP_BOARD_COMMANDS:
                 yield SystemCommand(title, f"Key: {key}", getattr(self, f"action_{action}"))
+        for title, key, action in getattr(screen, "PALETTE_COMMANDS", ()):
+            yield SystemCommand(title, f"Key: {key}", getattr(screen, f"action_{action}"))
         yield SystemCommand("Help", "Key: ?  Every key and the conventions", self.action_help)
 
     def watch_theme(self, theme: str) -> None:

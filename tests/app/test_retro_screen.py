@@ -70,3 +70,23 @@ async def test_the_palette_opens_the_retro_and_a_teammates_note_appears(
             ben.add_retro_note(1, "Continue", "Friday demos")
         await _until_shown(pilot, "Continue: Friday demos")
         assert "(Ben)" in screen_text(pilot.app)
+
+
+async def test_the_facilitator_closes_the_retro_from_the_palette(
+    seeded: Store, make_app: MakeApp
+) -> None:
+    seeded.start_retro()
+    async with make_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await palette_run(pilot, "close the retro", "Close the retro")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "closed: read-only" in screen_text(pilot.app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(top(pilot), RetroScreen)  # a closed retro asks for no note
+    assert seeded.retro_board(1).retro.closed
+    assert seeded.retro_board(1).notes == ()

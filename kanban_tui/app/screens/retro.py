@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kanban_tui.app.screens.board import POLL_SECONDS
-from kanban_tui.app.screens.dialogs import ReasonModal
+from kanban_tui.app.screens.dialogs import ConfirmModal, ReasonModal
 from kanban_tui.app.widgets.charts import ChartView, number, render_bars, render_scatter
 from kanban_tui.app.widgets.footer import KeyBar
 from kanban_tui.domain.clock import Clock
@@ -91,7 +91,17 @@ class RetroScreen(Screen[None]):
         Binding("g", "group_note", "Group"),
         Binding("v", "vote", "Vote"),
         Binding("a", "add_action", "Action"),
+        Binding("V", "reveal", "Reveal", show=False),
+        Binding("C", "close_retro", "Close retro", show=False),
     ]
+    PALETTE_COMMANDS = (
+        ("Add a note", "n", "add_note"),
+        ("Vote for the highlighted note", "v", "vote"),
+        ("Agree an action (a card)", "a", "add_action"),
+        ("Reveal everyone's notes (facilitator)", "V", "reveal"),
+        ("Close the retro (facilitator)", "C", "close_retro"),
+    )
+    """(title, key, action) offered in the command palette as well as on their keys."""
 
     def __init__(
         self,
@@ -193,6 +203,10 @@ class RetroScreen(Screen[None]):
         return self.board.notes[notes.highlighted]
 
     def _ask(self, title: str, explanation: str, then: Callable[[str], object]) -> None:
+        if self.board is not None and self.board.retro.closed:
+            self.notify(f"retro {self.board.retro.number} is closed: read-only", markup=False)
+            return
+
         def answered(text: str | None) -> None:
             if text:
                 then(text)
@@ -256,6 +270,30 @@ class RetroScreen(Screen[None]):
             "Action",
             "It becomes a card on the board, marked as a retro action.",
             lambda text: self.write(lambda s: s.add_retro_action(number, text)),
+        )
+
+    def action_reveal(self) -> None:
+        """Show everyone's notes (the store refuses anyone but the facilitator)."""
+        if self.board is not None:
+            number = self.board.retro.number
+            self.write(lambda s: s.reveal_retro(number))
+
+    def action_close_retro(self) -> None:
+        """Close the retro after a confirmation (the store refuses anyone but the facilitator)."""
+        if self.board is None or self.board.retro.closed:
+            return
+        number = self.board.retro.number
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda s: s.close_retro(number))
+
+        self.app.push_screen(
+            ConfirmModal(
+                f"Close retro {number}? It becomes read-only; its evidence is kept as it is.",
+                yes="Close retro",
+            ),
+            confirmed,
         )
 
     def action_close(self) -> None:
