@@ -15,7 +15,7 @@ from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, SelectionList, Static
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from kanban_tui.app.app import SquadboardApp
 from kanban_tui.app.screens.board import BoardScreen
@@ -52,7 +52,10 @@ async def settle(pilot: Driver, rounds: int = 50) -> None:
     """
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker was replaced by a newer one: the next round waits for it
         await pilot.pause()
         if not _busy(app):
             return
