@@ -19,6 +19,7 @@ from kanban_tui.cli.context import CliContext
 from kanban_tui.config import DB_ENV, USER_ENV, default_actor, default_db_path
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.text import printable
+from kanban_tui.storage.connection import DatabaseError
 
 COMMANDS = {
     "init": "kanban_tui.cli.board:init",
@@ -32,6 +33,8 @@ COMMANDS = {
     "log": "kanban_tui.cli.history:log",
     "stats": "kanban_tui.cli.flow:stats",
     "forecast": "kanban_tui.cli.flow:forecast",
+    "check": "kanban_tui.cli.files:check",
+    "backup": "kanban_tui.cli.files:backup",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 
@@ -71,6 +74,9 @@ class SquadboardGroup(click.Group):
             _fail("aborted; nothing was changed", 1)
         except SquadboardError as error:
             _fail(str(error), error.exit_code)
+        except DatabaseError as error:
+            # A board file damaged past what the checks on open can see.
+            _fail(f"the board file is damaged ({error}); try `squadboard check`", 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         sys.exit(result if isinstance(result, int) else 0)

@@ -58,6 +58,10 @@ def connect(path: Path, *, read_only: bool = False) -> Connection:
         uri=read_only,
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # A shared file is untrusted: no SQL functions with side effects from its schema, and
+    # damaged b-tree cells are reported instead of read.
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
     return conn
 
 

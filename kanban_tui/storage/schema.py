@@ -22,6 +22,7 @@ from kanban_tui.storage.connection import (
     DatabaseError,
     in_immediate_transaction,
 )
+from kanban_tui.storage.guard import check_schema
 
 PROJECTION_TABLES = (
     "squads",
@@ -202,14 +203,18 @@ def _pragma(conn: Connection, name: str) -> int:
     return int(conn.execute(f"PRAGMA {name}").fetchone()[0])
 
 
-def check_identity(conn: Connection, path: Path) -> bool:
+def check_identity(conn: Connection, path: Path, *, judge_schema: bool = True) -> bool:
     """Check that `path` is a squadboard file this version can open, without writing to it.
 
+    `judge_schema=False` skips the schema allow-list, for `check` and `--repair`, which report
+    and remove what does not belong.
+
     Returns:
-        True if the file is empty and still needs its schema.
+        True if the file is empty or older and still needs (some of) its schema.
 
     Raises:
-        BoardFileError: for a non-SQLite file, a foreign SQLite file, or a newer schema.
+        BoardFileError: for a non-SQLite file, a foreign SQLite file, a newer schema, or a
+            schema object squadboard did not create.
     """
     try:
         application_id = _pragma(conn, "application_id")
@@ -228,6 +233,8 @@ def check_identity(conn: Connection, path: Path) -> bool:
             f"{path} was written by a newer squadboard (schema {user_version}, this one knows "
             f"{SCHEMA_VERSION}); upgrade squadboard to open it"
         )
+    if judge_schema:
+        check_schema(conn, path)
     return user_version < SCHEMA_VERSION
 
 

@@ -73,6 +73,8 @@ from kanban_tui.storage.connection import (
     in_read_transaction,
 )
 from kanban_tui.storage.convert import event_to_row
+from kanban_tui.storage.guard import check_header
+from kanban_tui.storage.maintenance import backup_board, event_records
 from kanban_tui.storage.projector import EventRecord, project, rebuild
 from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
@@ -326,6 +328,8 @@ class Store:
                     "or `squadboard demo`"
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            check_header(self.path)
         conn = connect(self.path, read_only=self.read_only)
         try:
             needs_schema = check_identity(conn, self.path)
@@ -1255,24 +1259,17 @@ class Store:
 
     @staticmethod
     def _refold(conn: Connection) -> int:
-        import json
-
-        cursor = conn.execute(
-            "SELECT id, hlc, at, actor, squad_id, card_uid, kind, payload FROM events"
-            " ORDER BY hlc, id"
-        )
-        records = (
-            EventRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in cursor
-        )
-        # The cursor is read to the end before projections are written, to keep SQLite's view
-        # of the events table stable.
-        return rebuild(conn, PROJECTION_TABLES, list(records))
+        return rebuild(conn, PROJECTION_TABLES, event_records(conn))
 
     def rebuild_projections(self) -> int:
         """Rebuild every projection from the event log alone; returns the events folded."""
         self._check_writable()
         conn = self._connection()
         return in_immediate_transaction(conn, lambda: self._refold(conn))
+
+    def backup(self, destination: Path) -> int:
+        """Write a consistent copy of the board to a new file; returns its size in bytes."""
+        return backup_board(self._connection(), destination)
 
     def integrity_check(self) -> list[str]:
         """SQLite's own integrity check: ['ok'] for a sound file."""
