@@ -35,6 +35,7 @@ COMMANDS = {
     "forecast": "kanban_tui.cli.flow:forecast",
     "check": "kanban_tui.cli.files:check",
     "backup": "kanban_tui.cli.files:backup",
+    "merge": "kanban_tui.cli.sharing:merge",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 

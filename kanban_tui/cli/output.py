@@ -112,6 +112,8 @@ def _card_row(card: Card, names: Names) -> tuple[str, ...]:
         flags.append(f"due {card.due.isoformat()}")
     if card.archived:
         flags.append("archived")
+    if card.edited_concurrently:
+        flags.append("edited concurrently")
     return (
         card.key,
         names.column(card.column_id),

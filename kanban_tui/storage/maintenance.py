@@ -6,7 +6,6 @@ a scratch in-memory board to compare with the stored projections.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from kanban_tui.storage.connection import (
     in_read_transaction,
 )
 from kanban_tui.storage.guard import check_header, quick_check, unexpected_objects
-from kanban_tui.storage.projector import EventRecord, rebuild
+from kanban_tui.storage.projector import event_records, rebuild
 from kanban_tui.storage.schema import (
     PROJECTION_TABLES,
     check_identity,
@@ -91,14 +90,6 @@ def _dump(conn: Connection, tables: tuple[str, ...]) -> dict[str, list[tuple[Any
         table: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {table}")), key=repr)
         for table in tables
     }
-
-
-def event_records(conn: Connection) -> list[EventRecord]:
-    """Every event of a file in fold order, read in full before anything is written."""
-    cursor = conn.execute(
-        "SELECT id, hlc, at, actor, squad_id, card_uid, kind, payload FROM events ORDER BY hlc, id"
-    )
-    return [EventRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in cursor]
 
 
 def scratch_board() -> Connection:

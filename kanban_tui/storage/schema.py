@@ -23,6 +23,7 @@ from kanban_tui.storage.connection import (
     in_immediate_transaction,
 )
 from kanban_tui.storage.guard import check_schema
+from kanban_tui.storage.projector import event_records, rebuild
 
 PROJECTION_TABLES = (
     "squads",
@@ -32,6 +33,8 @@ PROJECTION_TABLES = (
     "card_transitions",
     "card_blocks",
     "wip_exceptions",
+    "card_heads",
+    "card_conflicts",
 )
 """Tables derived from the event log; `rebuild` empties and refills exactly these."""
 
@@ -179,14 +182,42 @@ def m002_service_level_expectation(db: Database) -> None:
     db.table("squads").add_column("sle_percent", int, not_null_default=85)
 
 
+def m003_causal_parents_and_concurrent_edits(db: Database) -> None:
+    """Which card events each change had seen, and the concurrent edits found from them.
+
+    `events.parents` holds, for a card's event, the ids of the card's latest events (its heads)
+    when the change was made: a JSON list, or NULL for events written before this schema (which
+    saw everything before them). Two edits of one field where neither saw the other are
+    concurrent: the later stamp wins, and `card_conflicts` keeps the pair.
+    """
+    db.table("events").add_column("parents", str)
+    db.table("cards").add_column("edited_concurrently", int, not_null_default=0)
+    db.table("card_heads").create({"card_uid": str, "event_id": str}, pk=("card_uid", "event_id"))
+    db.table("card_conflicts").create(
+        {
+            "card_uid": str,
+            "field": str,
+            "winner_event_id": str,
+            "loser_event_id": str,
+        },
+        pk=("loser_event_id", "field"),
+        not_null={"card_uid", "winner_event_id"},
+    )
+    db.table("card_conflicts").create_index(["card_uid"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_event_log_and_projections,
     m002_service_level_expectation,
+    m003_causal_parents_and_concurrent_edits,
 )
 """Every schema change in order; append, never edit or reorder."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema version this squadboard writes; stored in `PRAGMA user_version`."""
+
+PROJECTIONS_CHANGED_IN = 3
+"""The latest schema version that changed what the fold writes: older files refold on upgrade."""
 
 
 def migration_set() -> Migrations:
@@ -246,7 +277,10 @@ def migrate(conn: Connection, path: Path) -> None:
             return  # another process migrated while we waited for the lock
         from sqlite_utils import Database  # only a file that needs migrating pays for this import
 
+        written_by = _pragma(conn, "user_version")
         migration_set().apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+        if 0 < written_by < PROJECTIONS_CHANGED_IN:
+            rebuild(conn, PROJECTION_TABLES, event_records(conn))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

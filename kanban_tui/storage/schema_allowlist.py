@@ -26,6 +26,7 @@ ALLOWED_OBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
         "table",
         (
             'CREATE TABLE "events" (\n   "id" TEXT PRIMARY KEY,\n   "hlc" INTEGER NOT NULL,\n   "at" TEXT NOT NULL,\n   "recorded_at" TEXT NOT NULL,\n   "actor" TEXT NOT NULL,\n   "squad_id" TEXT,\n   "card_uid" TEXT,\n   "kind" TEXT NOT NULL,\n   "payload" TEXT NOT NULL\n)',
+            'CREATE TABLE "events" (\n   "id" TEXT PRIMARY KEY,\n   "hlc" INTEGER NOT NULL,\n   "at" TEXT NOT NULL,\n   "recorded_at" TEXT NOT NULL,\n   "actor" TEXT NOT NULL,\n   "squad_id" TEXT,\n   "card_uid" TEXT,\n   "kind" TEXT NOT NULL,\n   "payload" TEXT NOT NULL\n, "parents" TEXT)',
         ),
     ),
     "idx_events_hlc_id": (
@@ -69,6 +70,7 @@ ALLOWED_OBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
         "table",
         (
             'CREATE TABLE "cards" (\n   "uid" TEXT PRIMARY KEY,\n   "key" TEXT NOT NULL,\n   "squad_id" TEXT NOT NULL,\n   "column_id" TEXT NOT NULL,\n   "position" TEXT NOT NULL,\n   "title" TEXT NOT NULL,\n   "description" TEXT,\n   "assignees" TEXT,\n   "tag_ids" TEXT,\n   "class_of_service" TEXT,\n   "due" TEXT,\n   "blocked" INTEGER NOT NULL,\n   "blocked_reason" TEXT,\n   "archived" INTEGER NOT NULL,\n   "deleted" INTEGER NOT NULL,\n   "created_at" TEXT,\n   "updated_at" TEXT\n)',
+            'CREATE TABLE "cards" (\n   "uid" TEXT PRIMARY KEY,\n   "key" TEXT NOT NULL,\n   "squad_id" TEXT NOT NULL,\n   "column_id" TEXT NOT NULL,\n   "position" TEXT NOT NULL,\n   "title" TEXT NOT NULL,\n   "description" TEXT,\n   "assignees" TEXT,\n   "tag_ids" TEXT,\n   "class_of_service" TEXT,\n   "due" TEXT,\n   "blocked" INTEGER NOT NULL,\n   "blocked_reason" TEXT,\n   "archived" INTEGER NOT NULL,\n   "deleted" INTEGER NOT NULL,\n   "created_at" TEXT,\n   "updated_at" TEXT\n, "edited_concurrently" INTEGER NOT NULL DEFAULT 0)',
         ),
     ),
     "idx_cards_key": (
@@ -122,5 +124,21 @@ ALLOWED_OBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             'CREATE INDEX "idx_wip_exceptions_squad_id_at"\n    ON "wip_exceptions" ("squad_id", "at")',
         ),
+    ),
+    "card_heads": (
+        "table",
+        (
+            'CREATE TABLE "card_heads" (\n   "card_uid" TEXT,\n   "event_id" TEXT,\n   PRIMARY KEY ("card_uid", "event_id")\n)',
+        ),
+    ),
+    "card_conflicts": (
+        "table",
+        (
+            'CREATE TABLE "card_conflicts" (\n   "card_uid" TEXT NOT NULL,\n   "field" TEXT,\n   "winner_event_id" TEXT NOT NULL,\n   "loser_event_id" TEXT,\n   PRIMARY KEY ("loser_event_id", "field")\n)',
+        ),
+    ),
+    "idx_card_conflicts_card_uid": (
+        "index",
+        ('CREATE INDEX "idx_card_conflicts_card_uid"\n    ON "card_conflicts" ("card_uid")',),
     ),
 }

@@ -72,10 +72,22 @@ from kanban_tui.storage.connection import (
     in_immediate_transaction,
     in_read_transaction,
 )
-from kanban_tui.storage.convert import event_to_row
+from kanban_tui.storage.convert import EVENT_VALUES, event_to_row
 from kanban_tui.storage.guard import check_header
-from kanban_tui.storage.maintenance import backup_board, event_records
-from kanban_tui.storage.projector import EventRecord, project, rebuild
+from kanban_tui.storage.maintenance import backup_board
+from kanban_tui.storage.merge import (
+    MergeReport,
+    concurrent_edits,
+    over_block_limits,
+    read_board_events,
+)
+from kanban_tui.storage.projector import (
+    EventRecord,
+    card_heads,
+    event_records,
+    project,
+    rebuild,
+)
 from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
 
@@ -145,6 +157,7 @@ class _Writer:
         event_id: str | None = None,
     ) -> Event:
         self._hlc = next_hlc(self._hlc, self.now)
+        parents = card_heads(self.conn, card_uid) if card_uid is not None else None
         event = Event(
             id=event_id or self.new_id(),
             hlc=self._hlc,
@@ -155,14 +168,10 @@ class _Writer:
             card_uid=card_uid,
             kind=kind,
             payload=payload_json(payload),
+            parents=parents,
         )
         row = event_to_row(event)
-        self.conn.execute(
-            "INSERT INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid, kind,"
-            " payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid, :kind,"
-            " :payload)",
-            row,
-        )
+        self.conn.execute(f"INSERT INTO events {EVENT_VALUES}", row)
         project(
             self.conn,
             EventRecord(
@@ -174,6 +183,7 @@ class _Writer:
                 card_uid,
                 event.kind.value,
                 event.payload,
+                parents,
             ),
         )
         self.events.append(event)
@@ -1218,10 +1228,11 @@ class Store:
     def append_history(
         self, history: Iterable[Event], progress: Callable[[int], None] | None = None
     ) -> int:
-        """Append a ready-made history (demo data, imports) in one transaction and refold.
+        """Append a ready-made history (demo data, imports, merges) in one transaction and refold.
 
-        The events may be older than the log's newest, so the projections are rebuilt from the
-        whole log afterwards rather than folded one by one.
+        Events already in the log (by id) are skipped. The events may be older than the log's
+        newest, so the projections are rebuilt from the whole log afterwards rather than folded
+        one by one. Returns how many events were new.
         """
 
         self._check_writable()
@@ -1240,7 +1251,8 @@ class Store:
                     if progress:
                         progress(count)
             count += self._insert_events(conn, batch)
-            self._refold(conn)
+            if count:
+                self._refold(conn)
             return count
 
         conn = self._connection()
@@ -1249,17 +1261,30 @@ class Store:
 
     @staticmethod
     def _insert_events(conn: Connection, batch: list[dict[str, Any]]) -> int:
-        conn.executemany(
-            "INSERT OR IGNORE INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid,"
-            " kind, payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid,"
-            " :kind, :payload)",
-            batch,
-        )
-        return len(batch)
+        cursor = conn.executemany(f"INSERT OR IGNORE INTO events {EVENT_VALUES}", batch)
+        return cursor.rowcount
 
     @staticmethod
     def _refold(conn: Connection) -> int:
         return rebuild(conn, PROJECTION_TABLES, event_records(conn))
+
+    def merge(self, other: Path) -> MergeReport:
+        """Take in every event of another copy of this board (see `storage.merge`)."""
+        if other.resolve() == self.path.resolve():
+            raise Refused("a board cannot be merged with itself")
+        return self.receive(read_board_events(other), source=str(other))
+
+    def receive(self, events: Sequence[Event], *, source: str) -> MergeReport:
+        """Add the events this board lacks, refold, and report what that changed."""
+        self._check_writable()
+        seen = {(c.lost_event, c.field) for c in self._read(concurrent_edits)}
+        added = self.append_history(events)
+
+        def report(conn: Connection) -> MergeReport:
+            edits = [c for c in concurrent_edits(conn) if (c.lost_event, c.field) not in seen]
+            return MergeReport(source, len(events), added, edits, over_block_limits(conn))
+
+        return self._read(report)
 
     def rebuild_projections(self) -> int:
         """Rebuild every projection from the event log alone; returns the events folded."""
