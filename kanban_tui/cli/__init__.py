@@ -36,6 +36,8 @@ COMMANDS = {
     "check": "kanban_tui.cli.files:check",
     "backup": "kanban_tui.cli.files:backup",
     "merge": "kanban_tui.cli.sharing:merge",
+    "export": "kanban_tui.cli.exchange:export",
+    "import": "kanban_tui.cli.exchange:import_",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 
 import click
@@ -11,6 +10,7 @@ from rich.text import Text
 from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
 from kanban_tui.cli.output import (
     Names,
+    append_with_progress,
     card_json,
     column_json,
     console,
@@ -141,13 +141,7 @@ def demo(
     history = build_demo_history(
         name=name, cards=card_count, seed=seed, now=state.clock(), actor=state.user
     )
-    with click.progressbar(
-        length=len(history),
-        label="Writing demo history",
-        file=sys.stderr,
-        hidden=as_json or card_count < 5_000,
-    ) as bar:
-        count = store.append_history(history, progress=lambda done: bar.update(done - bar.pos))
+    count = append_with_progress(store, history, "Writing demo history", quiet=as_json)
     if as_json:
         emit_json({"path": str(store.path), "squad": name, "created": True, "events": count})
     else:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kanban_tui.domain import rules
 from kanban_tui.domain.clock import Clock, next_hlc, system_clock, to_millis, uuid7
-from kanban_tui.domain.errors import InvalidInput, NotFound, Refused
+from kanban_tui.domain.errors import InvalidInput, NotFound, Refused, SquadboardError
 from kanban_tui.domain.events import (
     CardAssigned,
     CardBlocked,
@@ -117,6 +117,35 @@ class BoardSnapshot:
     @property
     def is_head(self) -> bool:
         return self.counts is not None
+
+
+@dataclass(frozen=True)
+class CardDraft:
+    """A new card's fields, checked (title, description) or resolved by name when added."""
+
+    title: str
+    column: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    class_of_service: ClassOfService = ClassOfService.STANDARD
+    due: date | None = None
+
+
+class RowRefused(SquadboardError):
+    """One of many cards could not be added, so none was."""
+
+    def __init__(self, row: int, error: SquadboardError) -> None:
+        self.row = row
+        self.exit_code = error.exit_code
+        super().__init__(f"row {row}: {error}; nothing was imported")
+
+
+class _DryRunDone(Exception):
+    """Unwinds a dry run's transaction, carrying what it would have added."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self.cards = cards
 
 
 @dataclass(frozen=True)
@@ -931,46 +960,91 @@ class Store:
         at: datetime | None = None,
     ) -> CardChange:
         """Add a card at the bottom (or `top`) of a column, the board's first column by default."""
-        title = clean_title(title)
-        description = clean_description(description)
+        draft = CardDraft(
+            title=clean_title(title),
+            column=column,
+            description=clean_description(description),
+            tags=tuple(tags),
+            assignees=tuple(assignees),
+            class_of_service=class_of_service,
+            due=due,
+        )
+        return self._write(
+            lambda w: self._add_card(w, squad, draft, top=top, override_reason=override_reason),
+            at,
+        )
 
-        def work(w: _Writer) -> CardChange:
-            found = queries.resolve_squad(w.conn, squad)
-            board_columns = queries.columns(w.conn, found.id)
-            if not board_columns:
-                raise Refused(f"{found.name} has no columns; add one with `squadboard column add`")
-            target = queries.column_named(w.conn, found, column) if column else board_columns[0]
-            tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, tags))
-            people = self._members(found, assignees)
-            outcome = w.admit(None, target, override_reason)
-            number = int(
-                w.conn.execute(
-                    "SELECT next_number FROM squads WHERE id = ?", [found.id]
-                ).fetchone()[0]
-            )
-            uid = w.new_id()
-            w.append(
-                EventKind.CARD_CREATED,
-                CardCreated(
-                    number=number,
-                    title=title,
-                    description=description,
-                    column_id=target.id,
-                    position=w.position_in(target.id, None, top=top),
-                    assignees=people,
-                    tag_ids=tag_ids,
-                    class_of_service=class_of_service,
-                    due=due,
-                ),
-                squad_id=found.id,
-                card_uid=uid,
-                event_id=uid,
-            )
-            card = queries.card(w.conn, f"{found.prefix}-{number}")
-            w.record_wip(outcome, card, target, override_reason)
-            return CardChange(card, tuple(w.events), outcome, target)
+    def add_cards(
+        self, squad: str | None, drafts: Sequence[CardDraft], *, dry_run: bool = False
+    ) -> list[Card]:
+        """Add many cards in one transaction: all of them, or (on the first problem) none.
 
-        return self._write(work, at)
+        With `dry_run` every card is checked exactly as for real, then nothing is kept.
+
+        Raises:
+            RowRefused: naming the draft (1-based) the board refused, and why.
+        """
+
+        def work(w: _Writer) -> list[Card]:
+            added = []
+            for number, draft in enumerate(drafts, start=1):
+                try:
+                    added.append(self._add_card(w, squad, draft).card)
+                except SquadboardError as error:
+                    raise RowRefused(number, error) from None
+            if dry_run:
+                raise _DryRunDone(added)
+            return added
+
+        try:
+            return self._write(work)
+        except _DryRunDone as done:
+            return done.cards
+
+    def _add_card(
+        self,
+        w: _Writer,
+        squad: str | None,
+        draft: CardDraft,
+        *,
+        top: bool = False,
+        override_reason: str | None = None,
+    ) -> CardChange:
+        found = queries.resolve_squad(w.conn, squad)
+        board_columns = queries.columns(w.conn, found.id)
+        if not board_columns:
+            raise Refused(f"{found.name} has no columns; add one with `squadboard column add`")
+        target = (
+            queries.column_named(w.conn, found, draft.column) if draft.column else board_columns[0]
+        )
+        tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, draft.tags))
+        people = self._members(found, draft.assignees)
+        outcome = w.admit(None, target, override_reason)
+        number = int(
+            w.conn.execute("SELECT next_number FROM squads WHERE id = ?", [found.id]).fetchone()[0]
+        )
+        uid = w.new_id()
+        first_event = len(w.events)
+        w.append(
+            EventKind.CARD_CREATED,
+            CardCreated(
+                number=number,
+                title=draft.title,
+                description=draft.description,
+                column_id=target.id,
+                position=w.position_in(target.id, None, top=top),
+                assignees=people,
+                tag_ids=tag_ids,
+                class_of_service=draft.class_of_service,
+                due=draft.due,
+            ),
+            squad_id=found.id,
+            card_uid=uid,
+            event_id=uid,
+        )
+        card = queries.card(w.conn, f"{found.prefix}-{number}")
+        w.record_wip(outcome, card, target, override_reason)
+        return CardChange(card, tuple(w.events[first_event:]), outcome, target)
 
     @staticmethod
     def _members(squad: Squad, names: Iterable[str]) -> tuple[str, ...]:
@@ -1267,6 +1341,21 @@ class Store:
     @staticmethod
     def _refold(conn: Connection) -> int:
         return rebuild(conn, PROJECTION_TABLES, event_records(conn))
+
+    def unknown_events(self, events: Sequence[Event]) -> int:
+        """How many of `events` this board does not have yet (by id)."""
+
+        def count(conn: Connection) -> int:
+            known = 0
+            ids = [e.id for e in events]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                found = conn.execute(f"SELECT count(*) FROM events WHERE id IN ({marks})", chunk)
+                known += int(found.fetchone()[0])
+            return len(set(ids)) - known
+
+        return self._read(count)
 
     def merge(self, other: Path) -> MergeReport:
         """Take in every event of another copy of this board (see `storage.merge`)."""
