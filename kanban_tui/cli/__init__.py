@@ -36,6 +36,7 @@ COMMANDS = {
     "check": "kanban_tui.cli.files:check",
     "backup": "kanban_tui.cli.files:backup",
     "merge": "kanban_tui.cli.sharing:merge",
+    "sync": "kanban_tui.cli.sharing:sync",
     "export": "kanban_tui.cli.exchange:export",
     "import": "kanban_tui.cli.exchange:import_",
 }

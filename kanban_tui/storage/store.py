@@ -72,7 +72,7 @@ from kanban_tui.storage.connection import (
     in_immediate_transaction,
     in_read_transaction,
 )
-from kanban_tui.storage.convert import EVENT_VALUES, event_to_row
+from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
 from kanban_tui.storage.guard import check_header
 from kanban_tui.storage.maintenance import backup_board
 from kanban_tui.storage.merge import (
@@ -1342,20 +1342,32 @@ class Store:
     def _refold(conn: Connection) -> int:
         return rebuild(conn, PROJECTION_TABLES, event_records(conn))
 
+    def event_ids(self) -> set[str]:
+        """The id of every event in the log (cheap: read from the primary key's index)."""
+        return self._read(lambda conn: {r[0] for r in conn.execute("SELECT id FROM events")})
+
+    def events_by_id(self, ids: Iterable[str]) -> list[Event]:
+        """These events, in log order."""
+
+        def read(conn: Connection) -> list[Event]:
+            wanted = list(ids)
+            found: list[Event] = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                found += [
+                    event_from_row(row)
+                    for row in queries.rows(
+                        conn, f"SELECT * FROM events WHERE id IN ({marks})", chunk
+                    )
+                ]
+            return sorted(found, key=lambda e: (e.hlc, e.id))
+
+        return self._read(read)
+
     def unknown_events(self, events: Sequence[Event]) -> int:
         """How many of `events` this board does not have yet (by id)."""
-
-        def count(conn: Connection) -> int:
-            known = 0
-            ids = [e.id for e in events]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ", ".join("?" for _ in chunk)
-                found = conn.execute(f"SELECT count(*) FROM events WHERE id IN ({marks})", chunk)
-                known += int(found.fetchone()[0])
-            return len(set(ids)) - known
-
-        return self._read(count)
+        return len({e.id for e in events} - self.event_ids())
 
     def merge(self, other: Path) -> MergeReport:
         """Take in every event of another copy of this board (see `storage.merge`)."""

@@ -278,6 +278,7 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
         ["merge", str(other_copy)],
         ["export", "--output", str(growth.db.parent / "events.jsonl")],
         ["import", str(growth.db.parent / "events.jsonl")],
+        ["sync", str(growth.db.parent)],
         ["squad", "add", "Another squad", "--prefix", "ANO"],
         ["squad", "edit", "Another squad", "--mission", "Something"],
         ["column", "add", "Ideas", "--role", "queue", "--after", "Backlog", "-s", "Growth squad"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -48,3 +49,39 @@ def test_merge_refuses_a_file_that_is_no_board_and_changes_nothing(
     assert "no board file" in growth.fail(1, "merge", str(tmp_path / "missing.db"))
     assert "itself" in growth.fail(1, "merge", str(growth.db))
     assert file_hash(growth.db) == ours
+
+
+def test_two_members_share_a_board_through_a_folder(growth: Squadboard, tmp_path: Path) -> None:
+    folder = tmp_path / "Dropbox" / "squad"
+    folder.mkdir(parents=True)
+    ben = Squadboard(tmp_path / "ben.db", user="Ben")
+
+    first = growth.json("sync", str(folder))
+    assert first["written"] > 10
+    assert first["folder"] == str(folder)
+    assert Path(first["log"]).parent == folder / "events"
+    ben_first = ben.json("sync", str(folder))
+    assert ben_first["added"] == first["written"]
+    ben.ok("card", "move", "GRW-4", "Doing", "--override", "launch")
+    assert ben.json("sync", str(folder))["written"] == 2
+    back = growth.json("sync", str(folder))
+
+    assert back["added"] == 2
+    assert growth.json("board") == ben.json("board")
+
+
+def test_sync_watch_prints_one_json_object_per_line(growth: Squadboard, tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+
+    result = growth.ok(
+        "sync", str(folder), "--watch", "--interval", "0.2", "--rounds", "2", "--json"
+    )
+
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 1
+    assert all(json.loads(line)["folder"] == str(folder) for line in lines)
+
+
+def test_sync_refuses_a_missing_folder(growth: Squadboard, tmp_path: Path) -> None:
+    assert "no folder" in growth.fail(1, "sync", str(tmp_path / "nowhere"))
