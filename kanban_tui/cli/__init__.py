@@ -16,7 +16,13 @@ import click
 
 from kanban_tui import __version__
 from kanban_tui.cli.context import CliContext
-from kanban_tui.config import DB_ENV, USER_ENV, default_actor, default_db_path
+from kanban_tui.config import (
+    DB_ENV,
+    SINGLE_WRITER_ENV,
+    USER_ENV,
+    default_actor,
+    default_db_path,
+)
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.connection import DatabaseError
@@ -123,6 +129,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Who is acting, recorded on every change (default: $SQUADBOARD_USER, else login name).",
 )
 @click.option(
+    "--network-fs-single-writer",
+    "single_writer",
+    is_flag=True,
+    envvar=SINGLE_WRITER_ENV,
+    help="Open a board on a network filesystem (NFS, SMB, sshfs) in rollback-journal mode: "
+    "safe only while one person at a time changes it.",
+)
+@click.option(
     "--version",
     "-V",
     is_flag=True,
@@ -132,13 +146,17 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version of squadboard and of the SQLite it runs on.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, user: str | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, user: str | None, single_writer: bool) -> None:
     """squadboard: a Kanban board for customer value squads, in your terminal.
 
     The squad shares one board file. Run without a command to open the board; the commands
     below script every change. Each change is recorded as an event with who made it and when.
     """
-    state = CliContext(db_path=db_path or default_db_path(), user=user or default_actor())
+    state = CliContext(
+        db_path=db_path or default_db_path(),
+        user=user or default_actor(),
+        network_single_writer=single_writer,
+    )
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:

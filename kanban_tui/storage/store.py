@@ -73,6 +73,7 @@ from kanban_tui.storage.connection import (
     in_read_transaction,
 )
 from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
+from kanban_tui.storage.filesystem import network_filesystem
 from kanban_tui.storage.guard import check_header
 from kanban_tui.storage.maintenance import backup_board
 from kanban_tui.storage.merge import (
@@ -342,8 +343,19 @@ class Store:
         clock: Clock = system_clock,
         create: bool = True,
         read_only: bool = False,
+        network_single_writer: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.single_writer = network_single_writer
+        """On a network filesystem, the user accepted one writer at a time (rollback journal)."""
+        network = network_filesystem(self.path)
+        if network and not network_single_writer:
+            raise BoardFileError(
+                f"{self.path} is on a network filesystem ({network}), where SQLite's locking is "
+                "unreliable and WAL does not work; run squadboard on the host that stores the "
+                "file, or share the board with `squadboard sync DIR`; if only one person at a "
+                "time will change it, pass --network-fs-single-writer"
+            )
         self.actor = clean_name(actor, "user name")
         self._clock = clock
         self._create = create and not read_only
@@ -378,7 +390,7 @@ class Store:
                         f"{self.path} is read-only and needs an upgrade that only its owner can do"
                     )
             else:
-                configure(conn)
+                configure(conn, single_writer=self.single_writer)
                 if needs_schema:
                     migrate(conn, self.path)
         except BaseException:
