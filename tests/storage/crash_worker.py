@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.storage.store import Store
@@ -16,12 +17,14 @@ from kanban_tui.storage.store import Store
 COLUMNS = ("Backlog", "Ready", "Doing", "Review", "Done")
 
 
-def run(path: str, actor: str, seed: int, acks: str) -> None:
-    """The process entry point: write forever (the test kills it)."""
+def run(path: str, actor: str, seed: int, acks: str, ready: str) -> None:
+    """The process entry point: open the board, say so by creating `ready`, then write forever
+    (the test kills it)."""
     rng = random.Random(seed)
     fd = os.open(acks, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with Store(path, actor=actor) as store:
         keys = [c.key for c in store.cards()]
+        Path(ready).touch()
         while True:
             roll = rng.random()
             try:

@@ -12,6 +12,7 @@ import os
 import random
 import signal
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,14 @@ def _acknowledged(folder: Path) -> set[str]:
     return ids
 
 
+def _wait_for(ready: Path, writer: BaseProcess, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not ready.exists():
+        assert writer.is_alive(), f"a writer died before it opened the board ({writer.exitcode})"
+        assert time.monotonic() < deadline, f"a writer did not start within {timeout_s} s"
+        time.sleep(0.005)
+
+
 def test_writers_killed_at_random_lose_nothing_they_committed(tmp_path: Path) -> None:
     path = tmp_path / "board.db"
     with Store(path, actor="Setup") as store:
@@ -55,14 +64,17 @@ def test_writers_killed_at_random_lose_nothing_they_committed(tmp_path: Path) ->
                     f"Writer {n}",
                     round_number * 10 + n,
                     str(tmp_path / f"acks-{n}.txt"),
+                    str(tmp_path / f"ready-{round_number}-{n}"),
                 ),
             )
             for n in range(WRITERS)
         ]
         for writer in writers:
             writer.start()
+        for n, writer in enumerate(writers):  # kill while writing, not while starting up
+            _wait_for(tmp_path / f"ready-{round_number}-{n}", writer)
         for writer in writers:
-            time.sleep(rng.uniform(0.05, 0.35))
+            time.sleep(rng.uniform(0.02, 0.25))
             assert writer.pid is not None
             os.kill(writer.pid, signal.SIGKILL)
         for writer in writers:

@@ -10,6 +10,7 @@ import pytest
 
 from kanban_tui.storage import schema
 from kanban_tui.storage.connection import BoardFileError, Connection, connect
+from kanban_tui.storage.guard import check_header
 from kanban_tui.storage.maintenance import check_board, repair_board
 from kanban_tui.storage.schema_allowlist import ALLOWED_OBJECTS
 from kanban_tui.storage.store import Store
@@ -87,6 +88,18 @@ def test_a_truncated_file_is_refused_untouched(db_path: Path, clock: FakeClock) 
         check_board(db_path)
 
     assert file_digest(db_path) == digest
+
+
+def test_a_short_file_with_its_journal_beside_it_is_left_to_sqlite(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """A checkpoint writes the new header before the pages it counts; the WAL still has them."""
+    _board(db_path, clock, cards=60)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) - 4096])
+    Path(f"{db_path}-wal").write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 28)
+
+    check_header(db_path)  # no verdict from the header: SQLite judges with the WAL
 
 
 def test_every_connection_distrusts_the_schema_and_checks_cells(db_path: Path) -> None:
