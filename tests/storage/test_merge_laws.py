@@ -27,7 +27,9 @@ from tests.storage.helpers import dump_projections
 from tests.storage.test_fold_laws import Operation, operations
 
 MERGE_EXAMPLES = int(os.environ.get("SQUADBOARD_MERGE_EXAMPLES", "500"))
-"""Random histories per run; `make soak` raises it."""
+"""Random histories per run, split over two shards so two test workers share them; `make soak`
+raises it."""
+SHARDS = 2
 SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 """Copies live in memory where there is a tmpfs: hundreds of boards, each fsynced per change."""
 ACTORS = ("Ana", "Ben", "Chloé")
@@ -87,9 +89,12 @@ def _state(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return dump_projections(store)
 
 
-def _diverge(base: Path, folder: Path, steps: list[Step], skews: list[int]) -> list[Path]:
+def _diverge(
+    base: Path, folder: Path, steps: list[Step], skews: list[int], start_day: int
+) -> list[Path]:
     paths = [folder / f"{actor}.db" for actor in ACTORS]
-    clocks = [FakeClock(START + timedelta(seconds=skew)) for skew in skews]
+    start = START + timedelta(days=start_day)
+    clocks = [FakeClock(start + timedelta(seconds=skew)) for skew in skews]
     for path in paths:
         shutil.copy(base, path)
     stores = [Store(p, actor=a, clock=c) for p, a, c in zip(paths, ACTORS, clocks, strict=True)]
@@ -109,8 +114,9 @@ def _diverge(base: Path, folder: Path, steps: list[Step], skews: list[int]) -> l
     return paths
 
 
+@pytest.mark.parametrize("shard", range(SHARDS))
 @settings(
-    max_examples=MERGE_EXAMPLES,
+    max_examples=MERGE_EXAMPLES // SHARDS,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -129,11 +135,11 @@ def _diverge(base: Path, folder: Path, steps: list[Step], skews: list[int]) -> l
     order=st.permutations([0, 1, 2]),
 )
 def test_merging_diverged_copies_is_idempotent_commutative_and_associative(
-    base_board: Path, steps: list[Step], skews: list[int], order: list[int]
+    shard: int, base_board: Path, steps: list[Step], skews: list[int], order: list[int]
 ) -> None:
     with tempfile.TemporaryDirectory(dir=SCRATCH) as scratch:
         folder = Path(scratch)
-        a, b, c = _diverge(base_board, folder, steps, skews)
+        a, b, c = _diverge(base_board, folder, steps, skews, start_day=shard)
 
         ab, ba = _merged(folder, "ab", a, b), _merged(folder, "ba", b, a)
         assert _state(ab) == _state(ba), "commutative"
