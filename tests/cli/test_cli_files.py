@@ -7,15 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kanban_tui.storage.connection import connect
 from tests.cli.helpers import Squadboard, file_hash
-
-
-def _tamper(db: Path, sql: str) -> None:
-    conn = connect(db)
-    conn.execute(sql)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+from tests.storage.helpers import tamper
 
 
 def test_check_reports_a_sound_board(growth: Squadboard) -> None:
@@ -29,7 +22,7 @@ def test_check_reports_a_sound_board(growth: Squadboard) -> None:
 
 
 def test_check_finds_a_stale_board_and_repair_fixes_it(growth: Squadboard) -> None:
-    _tamper(growth.db, "UPDATE cards SET title = 'forged' WHERE key = 'GRW-1'")
+    tamper(growth.db, "UPDATE cards SET title = 'forged' WHERE key = 'GRW-1'")
 
     result = growth.run("check", "--json")
     assert result.exit_code == 1
@@ -42,7 +35,7 @@ def test_check_finds_a_stale_board_and_repair_fixes_it(growth: Squadboard) -> No
 
 
 def test_a_planted_trigger_is_refused_by_every_command_until_repaired(growth: Squadboard) -> None:
-    _tamper(growth.db, "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM cards; END")
+    tamper(growth.db, "CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM cards; END")
     digest = file_hash(growth.db)
 
     assert "trigger t" in growth.fail(1, "card", "add", "new card")

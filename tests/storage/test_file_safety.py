@@ -15,7 +15,7 @@ from kanban_tui.storage.maintenance import check_board, repair_board
 from kanban_tui.storage.schema_allowlist import ALLOWED_OBJECTS
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
-from tests.storage.helpers import dump_projections, event_count, file_digest
+from tests.storage.helpers import dump_projections, event_count, file_digest, tamper
 
 
 def _board(path: Path, clock: FakeClock, cards: int = 3) -> None:
@@ -24,13 +24,6 @@ def _board(path: Path, clock: FakeClock, cards: int = 3) -> None:
         for n in range(cards):
             store.add_card(None, f"card {n}")
     conn = connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
-def _tamper(path: Path, sql: str) -> None:
-    conn = connect(path)
-    conn.execute(sql)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
 
@@ -64,7 +57,7 @@ def test_a_planted_schema_object_is_refused_and_the_file_left_untouched(
     sql: str, db_path: Path, clock: FakeClock
 ) -> None:
     _board(db_path, clock)
-    _tamper(db_path, sql)
+    tamper(db_path, sql)
     digest = file_digest(db_path)
 
     with pytest.raises(BoardFileError, match="squadboard did not create"):
@@ -156,8 +149,8 @@ def test_check_finds_projections_that_differ_from_the_events_and_repair_rebuilds
 
 def test_repair_removes_a_planted_trigger_and_view(db_path: Path, clock: FakeClock) -> None:
     _board(db_path, clock)
-    _tamper(db_path, HOSTILE["a trigger"])
-    _tamper(db_path, HOSTILE["a view"])
+    tamper(db_path, HOSTILE["a trigger"])
+    tamper(db_path, HOSTILE["a view"])
 
     repaired = repair_board(db_path)
 
@@ -172,7 +165,7 @@ def test_repair_leaves_a_foreign_table_and_everything_else_alone(
     db_path: Path, clock: FakeClock
 ) -> None:
     _board(db_path, clock)
-    _tamper(db_path, HOSTILE["a table"])
+    tamper(db_path, HOSTILE["a table"])
     digest = file_digest(db_path)
 
     with pytest.raises(BoardFileError, match="table loot"):

@@ -8,18 +8,11 @@ from pathlib import Path
 import pytest
 
 from kanban_tui.domain.errors import Refused
-from kanban_tui.storage.connection import BoardFileError, connect
+from kanban_tui.storage.connection import BoardFileError
 from kanban_tui.storage.merge import OverLimit
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
-from tests.storage.helpers import dump_projections, file_digest
-
-
-def _settle(path: Path) -> None:
-    """Fold the WAL into the file, as a copy made by a sync tool would see it."""
-    conn = connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+from tests.storage.helpers import dump_projections, file_digest, settle, tamper
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def copies(tmp_path: Path, clock: FakeClock) -> tuple[Store, Store]:
         ana.add_squad("Growth squad", prefix="GRW", members=["Ana", "Ben"])
         ana.add_card(None, "first")
         ana.add_card(None, "second")
-    _settle(ana_path)
+    settle(ana_path)
     shutil.copy(ana_path, ben_path)
     ben_clock = FakeClock(clock.now)
     return Store(ana_path, actor="Ana", clock=clock), Store(ben_path, actor="Ben", clock=ben_clock)
@@ -134,20 +127,13 @@ def test_merging_twice_or_with_itself_changes_nothing(copies: tuple[Store, Store
 
 HOSTILE = {
     "a text file": lambda p: p.write_text("not a board\n" * 30),
-    "a trigger": lambda p: _tamper(p, "CREATE TRIGGER t AFTER INSERT ON cards BEGIN SELECT 1; END"),
-    "a bad event": lambda p: _tamper(p, "UPDATE events SET payload = '{\"title\": 5}'"),
-    "a huge event": lambda p: _tamper(
+    "a trigger": lambda p: tamper(p, "CREATE TRIGGER t AFTER INSERT ON cards BEGIN SELECT 1; END"),
+    "a bad event": lambda p: tamper(p, "UPDATE events SET payload = '{\"title\": 5}'"),
+    "a huge event": lambda p: tamper(
         p, "UPDATE events SET payload = json_object('x', zeroblob(300000) || '')"
     ),
-    "a naive time": lambda p: _tamper(p, "UPDATE events SET at = '2026-01-01T09:00:00'"),
+    "a naive time": lambda p: tamper(p, "UPDATE events SET at = '2026-01-01T09:00:00'"),
 }
-
-
-def _tamper(path: Path, sql: str) -> None:
-    conn = connect(path)
-    conn.execute(sql)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
 
 
 @pytest.mark.parametrize("spoil", HOSTILE.values(), ids=HOSTILE.keys())
@@ -158,7 +144,7 @@ def test_a_hostile_other_file_is_refused_and_neither_file_changes(
     ben.close()
     assert callable(spoil)
     spoil(ben.path)
-    _settle(ana.path)
+    settle(ana.path)
     ours, theirs = file_digest(ana.path), file_digest(ben.path)
     before = dump_projections(ana)
 

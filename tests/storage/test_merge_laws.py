@@ -20,10 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kanban_tui.domain.errors import SquadboardError
-from kanban_tui.storage.connection import connect
 from kanban_tui.storage.store import Store
 from tests.conftest import START, FakeClock
-from tests.storage.helpers import dump_projections
+from tests.storage.helpers import dump_projections, settle
 from tests.storage.test_fold_laws import Operation, operations
 
 MERGE_EXAMPLES = int(os.environ.get("SQUADBOARD_MERGE_EXAMPLES", "500"))
@@ -53,12 +52,6 @@ contested = st.one_of(
 """Changes to the four cards every copy starts with, so copies often edit the same field."""
 
 
-def _settle(path: Path) -> None:
-    conn = connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-
-
 @pytest.fixture(scope="module")
 def base_board(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The board all three copies start from: the default columns, two tags, four cards."""
@@ -69,7 +62,7 @@ def base_board(tmp_path_factory: pytest.TempPathFactory) -> Path:
         store.add_tag(None, "Onboarding")
         for title, column in [("a", "Backlog"), ("b", "Ready"), ("c", "Doing"), ("d", "Review")]:
             store.add_card(None, title, column=column)
-    _settle(path)
+    settle(path)
     return path
 
 
@@ -80,7 +73,7 @@ def _merged(folder: Path, name: str, into: Path, *others: Path) -> Path:
     with Store(target, actor="Merger", clock=FakeClock()) as store:
         for other in others:
             store.merge(other)
-    _settle(target)
+    settle(target)
     return target
 
 
@@ -110,7 +103,7 @@ def _diverge(
         for store in stores:
             store.close()
     for path in paths:
-        _settle(path)
+        settle(path)
     return paths
 
 
