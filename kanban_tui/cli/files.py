@@ -9,6 +9,7 @@ import click
 from kanban_tui.cli.context import CliContext, json_option, pass_cli
 from kanban_tui.cli.output import emit_json, say
 from kanban_tui.domain.errors import Refused
+from kanban_tui.storage.connection import BoardFileError
 from kanban_tui.storage.maintenance import CheckReport, check_board, repair_board
 
 new_file = click.Path(dir_okay=False, writable=True, path_type=Path)
@@ -25,8 +26,8 @@ new_file = click.Path(dir_okay=False, writable=True, path_type=Path)
 def check(state: CliContext, repair: bool, as_json: bool) -> None:
     """Check the board file: SQLite's integrity check, the schema, and the board against its events.
 
-    Nothing is changed unless --repair is given. Exits with 1 when a problem is found (and, with
-    --repair, when it could not be fixed).
+    Nothing is changed unless --repair is given. The findings go to stdout; exits with 1 when a
+    problem is found (and, with --repair, when it could not be fixed).
     """
     report = check_board(state.db_path)
     repaired = None
@@ -44,11 +45,12 @@ def check(state: CliContext, repair: bool, as_json: bool) -> None:
             dropped = f"; removed {', '.join(repaired.dropped)}" if repaired.dropped else ""
             say(f"Rebuilt the board from {repaired.events} events{dropped}")
         for line in _problems(report):
-            click.echo(line, err=True)
+            say(line)
         if report.ok:
             say(f"{report.path}: ok ({report.events} events, schema {report.schema_version})")
     if not report.ok:
-        raise SystemExit(1)
+        hint = "" if repair else "; `squadboard check --repair` rebuilds the board from its events"
+        raise BoardFileError(f"{report.path}: the check found problems{hint}")
 
 
 def _problems(report: CheckReport) -> list[str]:

@@ -27,6 +27,11 @@ def test_check_finds_a_stale_board_and_repair_fixes_it(growth: Squadboard) -> No
     result = growth.run("check", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["stale_projections"] == ["cards"]
+    assert "--repair" in result.stderr
+    told = growth.run("check")
+    assert told.exit_code == 1
+    assert "differs from a rebuild from the events: cards" in told.stdout
+    assert len(told.stderr.splitlines()) == 1
 
     repaired = growth.json("check", "--repair")
     assert repaired["ok"] is True

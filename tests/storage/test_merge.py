@@ -10,9 +10,11 @@ import pytest
 from kanban_tui.domain.errors import Refused
 from kanban_tui.storage.connection import BoardFileError
 from kanban_tui.storage.merge import OverLimit
+from kanban_tui.storage.schema import SCHEMA_VERSION
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import dump_projections, file_digest, settle, tamper
+from tests.storage.test_schema import write_old_board
 
 
 @pytest.fixture
@@ -111,6 +113,22 @@ def test_a_merge_that_overfills_a_block_column_shows_it_and_changes_nothing_else
     assert report.over_limit == [OverLimit("Growth squad", "Doing", 4, 3)]
     assert len(ana.cards(column="Doing")) == 4
     assert ana.events(kinds=["wip.overridden"]) == []
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_copy_written_by_an_earlier_schema_merges_in(
+    version: int, tmp_path: Path, clock: FakeClock
+) -> None:
+    old = tmp_path / f"schema-{version}.db"
+    write_old_board(old, version)
+    digest = file_digest(old)
+
+    with Store(tmp_path / "new.db", actor="Ana", clock=clock) as board:
+        report = board.merge(old)
+        assert report.added == report.received > 100
+        assert len(board.cards(include_archived=True)) == 30
+        assert board.integrity_check() == ["ok"]
+    assert file_digest(old) == digest, "the other copy is only read, never upgraded"
 
 
 def test_merging_twice_or_with_itself_changes_nothing(copies: tuple[Store, Store]) -> None:
