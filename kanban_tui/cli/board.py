@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import click
 from rich.text import Text
@@ -90,17 +91,36 @@ def show_board(state: CliContext, squad: str | None, archived: bool, as_json: bo
 
 @click.command("open")
 @squad_option
+@click.option(
+    "--sync",
+    "sync_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="While open, share the board through this synced folder (see `squadboard sync`).",
+)
+@click.option(
+    "--sync-every",
+    type=click.FloatRange(1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds between syncs with --sync.",
+)
 @pass_cli
-def open_board(state: CliContext, squad: str | None) -> None:
+def open_board(
+    state: CliContext, squad: str | None, sync_folder: Path | None, sync_every: float
+) -> None:
     """Open the board in the terminal (what `squadboard` alone does).
 
     Press ? in the board for its keys.
     """
     store = state.store(create=True)
     from kanban_tui.app import create_app  # Textual loads only when the board opens
+    from kanban_tui.app.folder_sync import FolderSync
     from kanban_tui.app.ui_state import ui_state_path
 
-    create_app(store, squad=squad, clock=state.clock, ui_state_file=ui_state_path()).run()
+    plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
+    create_app(
+        store, squad=squad, clock=state.clock, ui_state_file=ui_state_path(), folder_sync=plan
+    ).run()
 
 
 @click.command()
