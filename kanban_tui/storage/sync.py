@@ -126,6 +126,8 @@ def watch(
         if last is None or last != (_folder_signature(folder), store.data_version()):
             report, found = sync_once(store, folder, member)
             on_sync(report)
+            # After writing our own log its signature is new; checking once more (rather than
+            # re-reading the signature now) cannot miss a file the sync tool dropped meanwhile.
             last = (found.signature if not report.written else None, store.data_version())
         done += 1
         if rounds is None or done < rounds:
