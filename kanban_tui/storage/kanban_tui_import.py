@@ -4,7 +4,8 @@ Each kanban-tui board becomes a squad: its columns keep their order (columns bef
 column are queues, from the start column on active, from the finish column on done), categories
 become value tags, and each task becomes a card created at its creation date, moved to the start
 column at its start date and the finish column at its finish date, then into the column it is in
-now. kanban-tui stores local times without a zone; they are read in the zone given.
+now, in the order kanban-tui shows it. kanban-tui stores local times without a zone; they are read
+in the zone given.
 """
 
 from __future__ import annotations
@@ -176,8 +177,12 @@ class _Reader:
             "SELECT * FROM tasks WHERE board_id = ? ORDER BY creation_date, task_id",
             [board["board_id"]],
         )
+        numbers = {task["task_id"]: number for number, task in enumerate(tasks, start=1)}
+        # Since kanban-tui 0.15 tasks keep an order within their column: placing them in that
+        # order puts each card where its squad left it.
+        tasks.sort(key=lambda task: (task.get("position") or 0, numbers[task["task_id"]]))
         last_position: dict[str, str | None] = {}
-        for number, task in enumerate(tasks, start=1):
+        for task in tasks:
             created_at = self.moment(task.get("creation_date"), created)
             current = column_ids.get(task["column"], ordered_ids[0])
             path = [(ordered_ids[0], created_at)]
@@ -197,7 +202,7 @@ class _Reader:
                     h.add(
                         EventKind.CARD_CREATED,
                         CardCreated(
-                            number=number,
+                            number=numbers[task["task_id"]],
                             title=clean_title(str(task["title"])),
                             description=clean_description(str(task.get("description") or "")),
                             column_id=column_id,

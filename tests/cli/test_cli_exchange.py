@@ -121,7 +121,7 @@ def test_a_bad_csv_row_imports_no_card(case: str, growth: Squadboard, tmp_path: 
 
 
 def _kanban_tui_file(path: Path) -> None:
-    """A kanban-tui database as its SQLite backend creates it (schema of kanban-tui 0.1x)."""
+    """A kanban-tui database as its SQLite backend creates it (0.15 and later: with positions)."""
     conn = stdlib_sqlite3.connect(path)
     conn.executescript(
         """
@@ -130,7 +130,7 @@ def _kanban_tui_file(path: Path) -> None:
         CREATE TABLE tasks (task_id INTEGER PRIMARY KEY, title TEXT NOT NULL,
             column INTEGER NOT NULL, category INTEGER, description TEXT,
             creation_date DATETIME NOT NULL, start_date DATETIME, finish_date DATETIME,
-            due_date DATETIME, board_id INTEGER);
+            due_date DATETIME, board_id INTEGER, position INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE boards (board_id INTEGER PRIMARY KEY, name TEXT NOT NULL, icon TEXT,
             creation_date DATETIME NOT NULL, reset_column INTEGER DEFAULT NULL,
             start_column INTEGER DEFAULT NULL, finish_column INTEGER DEFAULT NULL);
@@ -148,10 +148,11 @@ def _kanban_tui_file(path: Path) -> None:
             (3, 'Done', 1, 3, 1), (4, 'Archive', 0, 4, 1);
         INSERT INTO tasks VALUES
             (1, 'Write post', 3, 1, 'About **us**', '2026-09-02T09:00:00',
-             '2026-09-03T09:30:00', '2026-09-05T16:00:00', '2026-09-10T00:00:00', 1),
+             '2026-09-03T09:30:00', '2026-09-05T16:00:00', '2026-09-10T00:00:00', 1, 0),
             (2, 'Run ads', 2, 2, NULL, '2026-09-04T11:00:00', '2026-09-06T10:00:00',
-             NULL, NULL, 1),
-            (3, 'Idea', 1, NULL, '', '2026-09-07T08:00:00', NULL, NULL, NULL, 1);
+             NULL, NULL, 1, 0),
+            (3, 'Idea', 1, NULL, '', '2026-09-07T08:00:00', NULL, NULL, NULL, 1, 1),
+            (4, 'Urgent idea', 1, NULL, '', '2026-09-08T08:00:00', NULL, NULL, NULL, 1, 0);
         """
     )
     conn.commit()
@@ -166,7 +167,7 @@ def test_a_kanban_tui_board_moves_over_with_its_history(sb: Squadboard, tmp_path
     done = sb.json("import", str(source), "--tz", "Europe/Berlin")
 
     assert file_hash(source) == digest
-    assert (done["squads"], done["cards"], done["format"]) == (1, 3, "kanban-tui")
+    assert (done["squads"], done["cards"], done["format"]) == (1, 4, "kanban-tui")
     columns = sb.json("column", "list")
     assert [(c["name"], c["role"]) for c in columns] == [
         ("Ready", "queue"),
@@ -179,6 +180,9 @@ def test_a_kanban_tui_board_moves_over_with_its_history(sb: Squadboard, tmp_path
     assert cards["Write post"]["tags"] == ["Blog"]
     assert cards["Write post"]["due"] == "2026-09-10"
     assert cards["Run ads"]["column"] == "Doing"
+    ready = [c["title"] for c in sb.json("card", "list", "--column", "Ready")]
+    assert ready == ["Urgent idea", "Idea"], "kanban-tui's order within a column is kept"
+    assert cards["Idea"]["key"] == "KAN-3", "card numbers follow creation"
     shown = sb.json("card", "show", cards["Write post"]["key"])
     assert [(t["column"], t["entered_at"]) for t in shown["transitions"]] == [
         ("Ready", "2026-09-02T07:00:00+00:00"),
