@@ -37,7 +37,13 @@ from kanban_tui.domain.text import (
     clean_title,
     prefix_from_name,
 )
-from kanban_tui.storage.connection import BoardFileError, Connection, DatabaseError, connect
+from kanban_tui.storage.connection import (
+    APPLICATION_ID,
+    BoardFileError,
+    Connection,
+    DatabaseError,
+    connect,
+)
 from kanban_tui.storage.demo import HistoryBuilder
 from kanban_tui.storage.guard import check_header, quick_check
 
@@ -68,6 +74,10 @@ def read_kanban_tui(path: Path, *, actor: str, timezone: str, now: datetime) -> 
     conn = connect(path, read_only=True)
     try:
         quick_check(conn, path)
+        if int(conn.execute("PRAGMA application_id").fetchone()[0]) == APPLICATION_ID:
+            raise BoardFileError(
+                f"{path} is a squadboard board, not kanban-tui's; use `squadboard merge {path}`"
+            )
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:

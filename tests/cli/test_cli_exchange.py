@@ -199,5 +199,7 @@ def test_a_file_that_is_no_kanban_tui_database_is_refused(sb: Squadboard, tmp_pa
     conn.close()
 
     assert "not a kanban-tui database" in sb.fail(1, "import", str(source))
+    assert not sb.db.exists(), "a refused import creates no board"
+    sb.ok("init")
+    assert "squadboard merge" in sb.fail(1, "import", str(sb.db))
     assert "cannot tell the format" in sb.fail(2, "import", str(tmp_path / "notes.txt"))
-    assert not sb.db.exists()
