@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo run test check lint format types imports bench bench-tui screenshot dev console constraints clean
+.PHONY: help setup demo run test check lint format types imports soak bench bench-tui screenshot dev console constraints clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ imports: setup ## The layering rules: domain and storage never import the UI
 	$(BIN)/lint-imports
 
 check: lint types imports test ## Everything CI cares about
+
+soak: setup ## The fault tests at 10x: 320 SIGKILLs, 5,000 merge histories, 5,000 fuzzed command lines
+	SQUADBOARD_SOAK_SCALE=10 SQUADBOARD_MERGE_EXAMPLES=5000 SQUADBOARD_FUZZ_EXAMPLES=5000 \
+		$(BIN)/pytest -p no:xdist -s --durations=0 tests/storage/test_crash.py \
+		tests/storage/test_concurrency.py tests/storage/test_sync.py \
+		tests/storage/test_merge_laws.py tests/cli/test_cli_fuzz.py
 
 bench: setup ## Benchmarks (write rates, card list, demo build); results in docs/benchmarks.md
 	$(BIN)/python -m bench.run

@@ -32,7 +32,12 @@ class FakeClock:
 @pytest.fixture(autouse=True)
 def no_user_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never read or write the developer's own board, user name or squad."""
-    for name in ("SQUADBOARD_DB", "SQUADBOARD_USER", "SQUADBOARD_SQUAD"):
+    for name in (
+        "SQUADBOARD_DB",
+        "SQUADBOARD_USER",
+        "SQUADBOARD_SQUAD",
+        "SQUADBOARD_NETWORK_FS_SINGLE_WRITER",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
 

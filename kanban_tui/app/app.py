@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kanban_tui.app.commands import BoardCommands
+from kanban_tui.app.folder_sync import FolderSync, start_folder_sync
 from kanban_tui.app.screens.board import POLL_SECONDS, BoardScreen
 from kanban_tui.app.screens.help import HelpScreen
 from kanban_tui.app.ui_state import UiState, load_ui_state, save_ui_state
@@ -66,8 +67,11 @@ class SquadboardApp(App[None]):
         ui_state_file: Path | None = None,
         poll_seconds: float | None = POLL_SECONDS,
         forecast_seed: int | None = None,
+        folder_sync: FolderSync | None = None,
     ) -> None:
         super().__init__()
+        self.folder_sync = folder_sync
+        """Share the board through a synced folder while it is open (`open --sync DIR`)."""
         self.store = store
         self.clock = clock
         self.ui_state_file = ui_state_file
@@ -90,6 +94,8 @@ class SquadboardApp(App[None]):
                 on_squad_chosen=self._remember_squad,
             )
         )
+        if self.folder_sync:
+            start_folder_sync(self, self.store, self.folder_sync)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -160,6 +166,7 @@ def create_app(
     ui_state_file: Path | None = None,
     poll_seconds: float | None = POLL_SECONDS,
     forecast_seed: int | None = None,
+    folder_sync: FolderSync | None = None,
 ) -> SquadboardApp:
     """Build the app; the CLI, the tests and the snapshot tests all come through here."""
     return SquadboardApp(
@@ -169,4 +176,5 @@ def create_app(
         ui_state_file=ui_state_file,
         poll_seconds=poll_seconds,
         forecast_seed=forecast_seed,
+        folder_sync=folder_sync,
     )

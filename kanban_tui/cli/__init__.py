@@ -16,9 +16,16 @@ import click
 
 from kanban_tui import __version__
 from kanban_tui.cli.context import CliContext
-from kanban_tui.config import DB_ENV, USER_ENV, default_actor, default_db_path
+from kanban_tui.config import (
+    DB_ENV,
+    SINGLE_WRITER_ENV,
+    USER_ENV,
+    default_actor,
+    default_db_path,
+)
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.text import printable
+from kanban_tui.storage.connection import DatabaseError
 
 COMMANDS = {
     "init": "kanban_tui.cli.board:init",
@@ -33,6 +40,12 @@ COMMANDS = {
     "stats": "kanban_tui.cli.flow:stats",
     "forecast": "kanban_tui.cli.flow:forecast",
     "retro": "kanban_tui.cli.retro:retro",
+    "check": "kanban_tui.cli.files:check",
+    "backup": "kanban_tui.cli.files:backup",
+    "merge": "kanban_tui.cli.sharing:merge",
+    "sync": "kanban_tui.cli.sharing:sync",
+    "export": "kanban_tui.cli.exchange:export",
+    "import": "kanban_tui.cli.exchange:import_",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 
@@ -72,6 +85,9 @@ class SquadboardGroup(click.Group):
             _fail("aborted; nothing was changed", 1)
         except SquadboardError as error:
             _fail(str(error), error.exit_code)
+        except DatabaseError as error:
+            # A board file damaged past what the checks on open can see.
+            _fail(f"the board file is damaged ({error}); try `squadboard check`", 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         sys.exit(result if isinstance(result, int) else 0)
@@ -114,6 +130,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Who is acting, recorded on every change (default: $SQUADBOARD_USER, else login name).",
 )
 @click.option(
+    "--network-fs-single-writer",
+    "single_writer",
+    is_flag=True,
+    envvar=SINGLE_WRITER_ENV,
+    help="Open a board on a network filesystem (NFS, SMB, sshfs) in rollback-journal mode: "
+    "safe only while one person at a time changes it.",
+)
+@click.option(
     "--version",
     "-V",
     is_flag=True,
@@ -123,13 +147,17 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version of squadboard and of the SQLite it runs on.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, user: str | None) -> None:
+def cli(ctx: click.Context, db_path: Path | None, user: str | None, single_writer: bool) -> None:
     """squadboard: a Kanban board for customer value squads, in your terminal.
 
     The squad shares one board file. Run without a command to open the board; the commands
     below script every change. Each change is recorded as an event with who made it and when.
     """
-    state = CliContext(db_path=db_path or default_db_path(), user=user or default_actor())
+    state = CliContext(
+        db_path=db_path or default_db_path(),
+        user=user or default_actor(),
+        network_single_writer=single_writer,
+    )
     ctx.obj = state
     ctx.call_on_close(state.close)
     if ctx.invoked_subcommand is None:

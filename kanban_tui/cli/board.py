@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
+from pathlib import Path
 
 import click
 from rich.text import Text
@@ -11,6 +11,7 @@ from rich.text import Text
 from kanban_tui.cli.context import CliContext, json_option, pass_cli, squad_option
 from kanban_tui.cli.output import (
     Names,
+    append_with_progress,
     card_json,
     column_json,
     console,
@@ -90,17 +91,36 @@ def show_board(state: CliContext, squad: str | None, archived: bool, as_json: bo
 
 @click.command("open")
 @squad_option
+@click.option(
+    "--sync",
+    "sync_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="While open, share the board through this synced folder (see `squadboard sync`).",
+)
+@click.option(
+    "--sync-every",
+    type=click.FloatRange(1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds between syncs with --sync.",
+)
 @pass_cli
-def open_board(state: CliContext, squad: str | None) -> None:
+def open_board(
+    state: CliContext, squad: str | None, sync_folder: Path | None, sync_every: float
+) -> None:
     """Open the board in the terminal (what `squadboard` alone does).
 
     Press ? in the board for its keys.
     """
     store = state.store(create=True)
     from kanban_tui.app import create_app  # Textual loads only when the board opens
+    from kanban_tui.app.folder_sync import FolderSync
     from kanban_tui.app.ui_state import ui_state_path
 
-    create_app(store, squad=squad, clock=state.clock, ui_state_file=ui_state_path()).run()
+    plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
+    create_app(
+        store, squad=squad, clock=state.clock, ui_state_file=ui_state_path(), folder_sync=plan
+    ).run()
 
 
 @click.command()
@@ -141,13 +161,7 @@ def demo(
     history = build_demo_history(
         name=name, cards=card_count, seed=seed, now=state.clock(), actor=state.user
     )
-    with click.progressbar(
-        length=len(history),
-        label="Writing demo history",
-        file=sys.stderr,
-        hidden=as_json or card_count < 5_000,
-    ) as bar:
-        count = store.append_history(history, progress=lambda done: bar.update(done - bar.pos))
+    count = append_with_progress(store, history, "Writing demo history", quiet=as_json)
     if as_json:
         emit_json({"path": str(store.path), "squad": name, "created": True, "events": count})
     else:

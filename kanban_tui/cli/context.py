@@ -27,6 +27,7 @@ class CliContext:
     db_path: Path
     user: str
     clock: Clock = system_clock
+    network_single_writer: bool = False
     _store: Store | None = field(default=None, repr=False)
 
     def store(self, *, create: bool = True) -> Store:
@@ -34,7 +35,12 @@ class CliContext:
         if self._store is None:
             read_only = self.db_path.exists() and not os.access(self.db_path, os.W_OK)
             self._store = Store(
-                self.db_path, actor=self.user, clock=self.clock, create=create, read_only=read_only
+                self.db_path,
+                actor=self.user,
+                clock=self.clock,
+                create=create,
+                read_only=read_only,
+                network_single_writer=self.network_single_writer,
             )
         return self._store
 

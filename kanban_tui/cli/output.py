@@ -21,6 +21,17 @@ from rich.text import Text
 from kanban_tui.domain.events import Event
 from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, ValueTag
 from kanban_tui.domain.text import printable
+from kanban_tui.storage.store import Store
+
+PROGRESS_FROM = 50_000
+"""Histories at least this long show a progress bar on an interactive stderr."""
+
+
+def append_with_progress(store: Store, events: Sequence[Event], label: str, quiet: bool) -> int:
+    """Append a history to the board, with a progress bar on stderr when that is worth it."""
+    hidden = quiet or len(events) < PROGRESS_FROM or not sys.stderr.isatty()
+    with click.progressbar(length=len(events), label=label, file=sys.stderr, hidden=hidden) as bar:
+        return store.append_history(events, progress=lambda done: bar.update(done - bar.pos))
 
 
 def emit_json(data: Any) -> None:
@@ -112,6 +123,8 @@ def _card_row(card: Card, names: Names) -> tuple[str, ...]:
         flags.append(f"due {card.due.isoformat()}")
     if card.archived:
         flags.append("archived")
+    if card.edited_concurrently:
+        flags.append("edited concurrently")
     return (
         card.key,
         names.column(card.column_id),

@@ -6,11 +6,12 @@ Events are never updated or deleted. The board state is the fold of all events i
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kanban_tui.domain.models import ClassOfService, ColumnRole, WipPolicy
 
@@ -282,6 +283,54 @@ class Event(BaseModel):
     card_uid: str | None
     kind: EventKind
     payload: dict[str, Any]
+    parents: tuple[str, ...] | None = None
+    """For a card's event: the card's latest event ids its writer had seen (none for the card's
+    creation); None for other events and for events written before squadboard recorded this."""
+
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+"""The largest event payload accepted from outside (another file, a log line, an import): a
+card's whole description, 20,000 characters, fits several times over."""
+MAX_ID_LENGTH = 64
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in problem["loc"])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
+
+
+def checked_event(raw: Any) -> Event:
+    """An event from outside squadboard's own writes, validated in full before it is stored.
+
+    Checks the event's fields, that its times carry a zone, its ids' lengths, its payload's size,
+    and its payload against its kind, since the fold trusts what is stored.
+
+    Raises:
+        ValueError: with a one-line reason.
+    """
+    try:
+        event = Event.model_validate(raw)
+    except ValidationError as error:
+        raise ValueError(_first_problem(error)) from None
+    if event.at.tzinfo is None or event.recorded_at.tzinfo is None:
+        raise ValueError("times must carry a time zone (UTC: a trailing Z)")
+    ids = [event.id, event.squad_id or "", event.card_uid or "", *(event.parents or ())]
+    if any(len(text) > MAX_ID_LENGTH for text in ids):
+        raise ValueError(f"an id is longer than {MAX_ID_LENGTH} characters")
+    if not 0 <= event.hlc < 2**63:
+        raise ValueError("hlc is out of range")
+    if event.squad_id is None:
+        raise ValueError("squad_id is missing")
+    if event.card_uid is None and event.kind.value.split(".")[0] in ("card", "wip"):
+        raise ValueError(f"a {event.kind.value} event needs a card_uid")
+    if len(json.dumps(event.payload)) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"payload is larger than {MAX_PAYLOAD_BYTES // 1024} KiB")
+    try:
+        PAYLOADS[event.kind].model_validate(event.payload)
+    except ValidationError as error:
+        raise ValueError(f"{event.kind.value} payload {_first_problem(error)}") from None
+    return event
 
 
 def payload_json(payload: Payload) -> dict[str, Any]:

@@ -125,6 +125,9 @@ class Card(Frozen):
     archived: bool = False
     created_at: datetime
     updated_at: datetime
+    edited_concurrently: bool = False
+    """Two people changed the same field without seeing each other's change (diverged copies
+    merged); the later change won and both are in the card's history."""
 
     @property
     def is_retro_action(self) -> bool:

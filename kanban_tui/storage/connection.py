@@ -58,14 +58,23 @@ def connect(path: Path, *, read_only: bool = False) -> Connection:
         uri=read_only,
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # A shared file is untrusted: no SQL functions with side effects from its schema, and
+    # damaged b-tree cells are reported instead of read.
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
     return conn
 
 
-def configure(conn: Connection) -> None:
-    """Settings for a file shared by many processes: WAL, full fsync on commit."""
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise BoardFileError(f"could not switch the board file to WAL mode (it stays {mode})")
+def configure(conn: Connection, *, single_writer: bool = False) -> None:
+    """Settings for a file shared by many processes: WAL, full fsync on commit.
+
+    `single_writer` keeps a rollback journal instead, for a file on a network filesystem where
+    the user accepted that only one person at a time changes the board.
+    """
+    wanted = "delete" if single_writer else "wal"
+    mode = conn.execute(f"PRAGMA journal_mode = {wanted}").fetchone()[0]
+    if str(mode).lower() != wanted:
+        raise BoardFileError(f"could not switch the board file to {wanted} mode (it stays {mode})")
     conn.execute("PRAGMA synchronous = FULL")
 
 

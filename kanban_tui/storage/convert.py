@@ -63,6 +63,7 @@ def card_from_row(row: Row) -> Card:
         archived=bool(row["archived"]),
         created_at=from_db_time(row["created_at"]),
         updated_at=from_db_time(row["updated_at"]),
+        edited_concurrently=bool(row["edited_concurrently"]),
     )
 
 
@@ -119,7 +120,15 @@ def event_from_row(row: Row) -> Event:
         card_uid=row["card_uid"],
         kind=row["kind"],
         payload=json.loads(row["payload"]),
+        parents=parents_from_db(row["parents"]),
     )
+
+
+EVENT_VALUES = (
+    "(id, hlc, at, recorded_at, actor, squad_id, card_uid, kind, payload, parents) VALUES"
+    " (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid, :kind, :payload, :parents)"
+)
+"""The column list and named placeholders of an `INSERT INTO events` for `event_to_row` rows."""
 
 
 def event_to_row(event: Event) -> Row:
@@ -133,4 +142,13 @@ def event_to_row(event: Event) -> Row:
         "card_uid": event.card_uid,
         "kind": str(event.kind),
         "payload": json.dumps(event.payload, separators=(",", ":"), sort_keys=True),
+        "parents": parents_to_db(event.parents),
     }
+
+
+def parents_to_db(parents: tuple[str, ...] | list[str] | None) -> str | None:
+    return None if parents is None else json.dumps(list(parents), separators=(",", ":"))
+
+
+def parents_from_db(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(json.loads(text))

@@ -116,7 +116,10 @@ class _Pending(NamedTuple):
 
 
 @dataclass
-class _History:
+class HistoryBuilder:
+    """A history built from plain facts (the demo, imports); its events are stamped once, at the
+    end, in time order."""
+
     rng: random.Random
     zone: ZoneInfo
     start: datetime
@@ -137,6 +140,28 @@ class _History:
 
     def new_id(self, at: datetime) -> str:
         return uuid7(to_millis(at), self.rng.randbytes(10))
+
+    def stamped(self) -> list[Event]:
+        """The history in time order, stamped with increasing HLC values."""
+        self.events.sort(key=lambda e: (e.at, e.id))
+        stamped = []
+        last = 0
+        for event in self.events:
+            last = max(last + 1, to_millis(event.at) << HLC_COUNTER_BITS)
+            stamped.append(
+                Event(
+                    id=event.id,
+                    hlc=last,
+                    at=event.at,
+                    recorded_at=event.at,
+                    actor=event.actor,
+                    squad_id=event.squad_id,
+                    card_uid=event.card_uid,
+                    kind=event.kind,
+                    payload=event.payload,
+                )
+            )
+        return stamped
 
     def add(
         self,
@@ -181,7 +206,7 @@ def _build(
     rng = random.Random(seed)
     zone = ZoneInfo(timezone)
     start = now - timedelta(days=HISTORY_DAYS)
-    h = _History(rng=rng, zone=zone, start=start, actor=actor)
+    h = HistoryBuilder(rng=rng, zone=zone, start=start, actor=actor)
     scale = max(1, round(cards / BASE_CARDS))
     created_at = start - timedelta(days=1)
     h.squad_id = h.new_id(created_at)
@@ -223,29 +248,11 @@ def _build(
             created_at,
         )
     _simulate(h, cards, scale, column_ids, tag_ids)
-    h.events.sort(key=lambda e: (e.at, e.id))
-    stamped = []
-    last = 0
-    for event in h.events:
-        last = max(last + 1, to_millis(event.at) << HLC_COUNTER_BITS)
-        stamped.append(
-            Event(
-                id=event.id,
-                hlc=last,
-                at=event.at,
-                recorded_at=event.at,
-                actor=event.actor,
-                squad_id=event.squad_id,
-                card_uid=event.card_uid,
-                kind=event.kind,
-                payload=event.payload,
-            )
-        )
-    return stamped
+    return h.stamped()
 
 
 def _simulate(
-    h: _History, total: int, scale: int, column_ids: list[str], tag_ids: list[str]
+    h: HistoryBuilder, total: int, scale: int, column_ids: list[str], tag_ids: list[str]
 ) -> None:
     backlog, ready, doing, review, done = range(5)
     doing_limit, review_limit = 3 * scale, 2 * scale

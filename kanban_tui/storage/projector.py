@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from kanban_tui.domain.events import EventKind
 from kanban_tui.storage.connection import Connection
+from kanban_tui.storage.convert import parents_from_db
 
 
 class EventRecord(NamedTuple):
@@ -27,6 +28,21 @@ class EventRecord(NamedTuple):
     card_uid: str | None
     kind: str
     payload: dict[str, Any]
+    parents: tuple[str, ...] | None = None
+
+
+def event_records(conn: Connection) -> list[EventRecord]:
+    """Every event of a file in fold order, read in full before anything is written."""
+    cursor = conn.execute(
+        "SELECT id, hlc, at, actor, squad_id, card_uid, kind, payload, parents FROM events"
+        " ORDER BY hlc, id"
+    )
+    return [
+        EventRecord(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), parents_from_db(r[8])
+        )
+        for r in cursor
+    ]
 
 
 Handler = Callable[[Connection, EventRecord], None]
@@ -46,6 +62,92 @@ def project(conn: Connection, event: EventRecord) -> None:
     handler = _HANDLERS.get(event.kind)
     if handler is not None:  # kinds from a newer squadboard are kept in the log, not folded
         handler(conn, event)
+    if event.card_uid is not None:
+        _note_concurrent_edits(conn, event)
+        _advance_heads(conn, event)
+
+
+def fields_set(kind: str, payload: dict[str, Any]) -> tuple[str, ...]:
+    """The card fields an event sets, for finding concurrent edits of the same field."""
+    if kind == EventKind.CARD_EDITED:
+        named = [f for f in ("title", "description", "class_of_service", "due") if f in payload]
+        return (*named, "due") if payload.get("clear_due") else tuple(named)
+    if kind == EventKind.CARD_MOVED and payload["from_column_id"] != payload["column_id"]:
+        return ("column",)
+    return ()
+
+
+def _value(kind: str, payload: dict[str, Any], field: str) -> Any:
+    return payload["column_id"] if kind == EventKind.CARD_MOVED else payload.get(field)
+
+
+def _note_concurrent_edits(conn: Connection, e: EventRecord) -> None:
+    """Record each earlier change of the same field that this change had not seen (it loses)."""
+    fields = fields_set(e.kind, e.payload)
+    if not fields or e.parents is None:
+        return
+    earlier = conn.execute(
+        "SELECT id, hlc, kind, payload FROM events WHERE card_uid = ?"
+        " AND kind IN ('card.edited', 'card.moved') AND (hlc < ? OR (hlc = ? AND id < ?))"
+        " ORDER BY hlc DESC, id DESC",
+        [e.card_uid, e.hlc, e.hlc, e.id],
+    )
+    pending = set(fields)
+    for event_id, hlc, kind, payload_text in earlier:
+        payload = json.loads(payload_text)
+        for field in pending.intersection(fields_set(kind, payload)):
+            pending.discard(field)
+            same_value = _value(kind, payload, field) == _value(e.kind, e.payload, field)
+            if not same_value and not _has_seen(conn, e.parents, event_id, hlc):
+                conn.execute(
+                    "INSERT OR IGNORE INTO card_conflicts"
+                    " (card_uid, field, winner_event_id, loser_event_id) VALUES (?, ?, ?, ?)",
+                    [e.card_uid, field, e.id, event_id],
+                )
+                conn.execute("UPDATE cards SET edited_concurrently = 1 WHERE uid = ?", [e.card_uid])
+        if not pending:
+            return
+
+
+def _has_seen(conn: Connection, parents: tuple[str, ...], target: str, target_hlc: int) -> bool:
+    """Whether `target` is among `parents` or their ancestors (an ancestor has a lower stamp)."""
+    frontier, visited = list(parents), set()
+    while frontier:
+        event_id = frontier.pop()
+        if event_id == target:
+            return True
+        if event_id in visited:
+            continue
+        visited.add(event_id)
+        row = conn.execute("SELECT hlc, parents FROM events WHERE id = ?", [event_id]).fetchone()
+        if row is None or row[0] <= target_hlc:
+            continue
+        if row[1] is None:
+            return True  # written before parents were recorded: it had seen every earlier event
+        frontier.extend(json.loads(row[1]))
+    return False
+
+
+def _advance_heads(conn: Connection, e: EventRecord) -> None:
+    """The event becomes one of its card's heads, replacing the heads it had seen."""
+    if e.parents is None:
+        conn.execute("DELETE FROM card_heads WHERE card_uid = ?", [e.card_uid])
+    else:
+        conn.executemany(
+            "DELETE FROM card_heads WHERE card_uid = ? AND event_id = ?",
+            [(e.card_uid, parent) for parent in e.parents],
+        )
+    conn.execute(
+        "INSERT OR IGNORE INTO card_heads (card_uid, event_id) VALUES (?, ?)", [e.card_uid, e.id]
+    )
+
+
+def card_heads(conn: Connection, card_uid: str) -> tuple[str, ...]:
+    """The card's latest events, which a new change to it records as seen."""
+    rows = conn.execute(
+        "SELECT event_id FROM card_heads WHERE card_uid = ? ORDER BY event_id", [card_uid]
+    )
+    return tuple(r[0] for r in rows)
 
 
 def _update(conn: Connection, table: str, key: str, key_value: Any, fields: dict[str, Any]) -> None:

@@ -22,9 +22,11 @@ from kanban_tui.storage.connection import (
     DatabaseError,
     in_immediate_transaction,
 )
+from kanban_tui.storage.guard import check_schema
+from kanban_tui.storage.projector import event_records, rebuild
 
 RETRO_TABLES = ("retros", "retro_notes", "retro_votes", "retro_actions")
-"""The retrospective projections (migration `m003_retrospectives`)."""
+"""The retrospective projections (migration `m004_retrospectives`)."""
 
 PROJECTION_TABLES = (
     "squads",
@@ -34,6 +36,8 @@ PROJECTION_TABLES = (
     "card_transitions",
     "card_blocks",
     "wip_exceptions",
+    "card_heads",
+    "card_conflicts",
     *RETRO_TABLES,
 )
 """Tables derived from the event log; `rebuild` empties and refills exactly these."""
@@ -182,7 +186,31 @@ def m002_service_level_expectation(db: Database) -> None:
     db.table("squads").add_column("sle_percent", int, not_null_default=85)
 
 
-def m003_retrospectives(db: Database) -> None:
+def m003_causal_parents_and_concurrent_edits(db: Database) -> None:
+    """Which card events each change had seen, and the concurrent edits found from them.
+
+    `events.parents` holds, for a card's event, the ids of the card's latest events (its heads)
+    when the change was made: a JSON list, or NULL for events written before this schema (which
+    saw everything before them). Two edits of one field where neither saw the other are
+    concurrent: the later stamp wins, and `card_conflicts` keeps the pair.
+    """
+    db.table("events").add_column("parents", str)
+    db.table("cards").add_column("edited_concurrently", int, not_null_default=0)
+    db.table("card_heads").create({"card_uid": str, "event_id": str}, pk=("card_uid", "event_id"))
+    db.table("card_conflicts").create(
+        {
+            "card_uid": str,
+            "field": str,
+            "winner_event_id": str,
+            "loser_event_id": str,
+        },
+        pk=("loser_event_id", "field"),
+        not_null={"card_uid", "winner_event_id"},
+    )
+    db.table("card_conflicts").create_index(["card_uid"])
+
+
+def m004_retrospectives(db: Database) -> None:
     """Retros, their notes, votes and actions; self-contained, so it can be renumbered."""
     db.table("retros").create(
         {
@@ -251,12 +279,16 @@ def m003_retrospectives(db: Database) -> None:
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_event_log_and_projections,
     m002_service_level_expectation,
-    m003_retrospectives,
+    m003_causal_parents_and_concurrent_edits,
+    m004_retrospectives,
 )
 """Every schema change in order; append, never edit or reorder."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema version this squadboard writes; stored in `PRAGMA user_version`."""
+
+PROJECTIONS_CHANGED_IN = 3
+"""The latest schema version that changed what the fold writes: older files refold on upgrade."""
 
 
 def migration_set() -> Migrations:
@@ -273,14 +305,18 @@ def _pragma(conn: Connection, name: str) -> int:
     return int(conn.execute(f"PRAGMA {name}").fetchone()[0])
 
 
-def check_identity(conn: Connection, path: Path) -> bool:
+def check_identity(conn: Connection, path: Path, *, judge_schema: bool = True) -> bool:
     """Check that `path` is a squadboard file this version can open, without writing to it.
 
+    `judge_schema=False` skips the schema allow-list, for `check` and `--repair`, which report
+    and remove what does not belong.
+
     Returns:
-        True if the file is empty and still needs its schema.
+        True if the file is empty or older and still needs (some of) its schema.
 
     Raises:
-        BoardFileError: for a non-SQLite file, a foreign SQLite file, or a newer schema.
+        BoardFileError: for a non-SQLite file, a foreign SQLite file, a newer schema, or a
+            schema object squadboard did not create.
     """
     try:
         application_id = _pragma(conn, "application_id")
@@ -299,6 +335,8 @@ def check_identity(conn: Connection, path: Path) -> bool:
             f"{path} was written by a newer squadboard (schema {user_version}, this one knows "
             f"{SCHEMA_VERSION}); upgrade squadboard to open it"
         )
+    if judge_schema:
+        check_schema(conn, path)
     return user_version < SCHEMA_VERSION
 
 
@@ -310,7 +348,10 @@ def migrate(conn: Connection, path: Path) -> None:
             return  # another process migrated while we waited for the lock
         from sqlite_utils import Database  # only a file that needs migrating pays for this import
 
+        written_by = _pragma(conn, "user_version")
         migration_set().apply(Database(conn, execute_plugins=False, recursive_triggers=False))
+        if 0 < written_by < PROJECTIONS_CHANGED_IN:
+            rebuild(conn, PROJECTION_TABLES, event_records(conn))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kanban_tui.domain import rules
 from kanban_tui.domain.clock import Clock, next_hlc, system_clock, to_millis, uuid7
-from kanban_tui.domain.errors import InvalidInput, NotFound, Refused
+from kanban_tui.domain.errors import InvalidInput, NotFound, Refused, SquadboardError
 from kanban_tui.domain.events import (
     CardAssigned,
     CardBlocked,
@@ -83,8 +83,23 @@ from kanban_tui.storage.connection import (
     in_immediate_transaction,
     in_read_transaction,
 )
-from kanban_tui.storage.convert import event_to_row
-from kanban_tui.storage.projector import EventRecord, project, rebuild
+from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
+from kanban_tui.storage.filesystem import network_filesystem
+from kanban_tui.storage.guard import check_header
+from kanban_tui.storage.maintenance import backup_board
+from kanban_tui.storage.merge import (
+    MergeReport,
+    concurrent_edits,
+    over_block_limits,
+    read_board_events,
+)
+from kanban_tui.storage.projector import (
+    EventRecord,
+    card_heads,
+    event_records,
+    project,
+    rebuild,
+)
 from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
 
@@ -114,6 +129,35 @@ class BoardSnapshot:
     @property
     def is_head(self) -> bool:
         return self.counts is not None
+
+
+@dataclass(frozen=True)
+class CardDraft:
+    """A new card's fields, checked (title, description) or resolved by name when added."""
+
+    title: str
+    column: str | None = None
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    assignees: tuple[str, ...] = ()
+    class_of_service: ClassOfService = ClassOfService.STANDARD
+    due: date | None = None
+
+
+class RowRefused(SquadboardError):
+    """One of many cards could not be added, so none was."""
+
+    def __init__(self, row: int, error: SquadboardError) -> None:
+        self.row = row
+        self.exit_code = error.exit_code
+        super().__init__(f"row {row}: {error}; nothing was imported")
+
+
+class _DryRunDone(Exception):
+    """Unwinds a dry run's transaction, carrying what it would have added."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self.cards = cards
 
 
 @dataclass(frozen=True)
@@ -156,6 +200,7 @@ class _Writer:
     ) -> Event:
         """Append one event by the writer's actor, or by `actor` (the anonymous marker)."""
         self._hlc = next_hlc(self._hlc, self.now)
+        parents = card_heads(self.conn, card_uid) if card_uid is not None else None
         event = Event(
             id=event_id or self.new_id(),
             hlc=self._hlc,
@@ -166,14 +211,10 @@ class _Writer:
             card_uid=card_uid,
             kind=kind,
             payload=payload_json(payload),
+            parents=parents,
         )
         row = event_to_row(event)
-        self.conn.execute(
-            "INSERT INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid, kind,"
-            " payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid, :kind,"
-            " :payload)",
-            row,
-        )
+        self.conn.execute(f"INSERT INTO events {EVENT_VALUES}", row)
         project(
             self.conn,
             EventRecord(
@@ -185,6 +226,7 @@ class _Writer:
                 card_uid,
                 event.kind.value,
                 event.payload,
+                parents,
             ),
         )
         self.events.append(event)
@@ -314,8 +356,19 @@ class Store:
         clock: Clock = system_clock,
         create: bool = True,
         read_only: bool = False,
+        network_single_writer: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.single_writer = network_single_writer
+        """On a network filesystem, the user accepted one writer at a time (rollback journal)."""
+        network = network_filesystem(self.path)
+        if network and not network_single_writer:
+            raise BoardFileError(
+                f"{self.path} is on a network filesystem ({network}), where SQLite's locking is "
+                "unreliable and WAL does not work; run squadboard on the host that stores the "
+                "file, or share the board with `squadboard sync DIR`; if only one person at a "
+                "time will change it, pass --network-fs-single-writer"
+            )
         self.actor = clean_name(actor, "user name")
         self._clock = clock
         self._create = create and not read_only
@@ -339,6 +392,8 @@ class Store:
                     "or `squadboard demo`"
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            check_header(self.path)
         conn = connect(self.path, read_only=self.read_only)
         try:
             needs_schema = check_identity(conn, self.path)
@@ -348,7 +403,7 @@ class Store:
                         f"{self.path} is read-only and needs an upgrade that only its owner can do"
                     )
             else:
-                configure(conn)
+                configure(conn, single_writer=self.single_writer)
                 if needs_schema:
                     migrate(conn, self.path)
         except BaseException:
@@ -934,64 +989,91 @@ class Store:
         at: datetime | None = None,
     ) -> CardChange:
         """Add a card at the bottom (or `top`) of a column, the board's first column by default."""
-        title = clean_title(title)
-        description = clean_description(description)
+        draft = CardDraft(
+            title=clean_title(title),
+            column=column,
+            description=clean_description(description),
+            tags=tuple(tags),
+            assignees=tuple(assignees),
+            class_of_service=class_of_service,
+            due=due,
+        )
+        return self._write(
+            lambda w: self._add_card(w, squad, draft, top=top, override_reason=override_reason),
+            at,
+        )
 
-        def work(w: _Writer) -> CardChange:
-            found = queries.resolve_squad(w.conn, squad)
-            target = queries.column_named(w.conn, found, column) if column else None
-            tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, tags))
-            draft = CardCreated(
-                number=0,  # set by _create_card
-                title=title,
-                description=description,
-                column_id=target.id if target else "",
-                position="",
-                assignees=self._members(found, assignees),
-                tag_ids=tag_ids,
-                class_of_service=class_of_service,
-                due=due,
-            )
-            return self._create_card(w, found, draft, top=top, override_reason=override_reason)
+    def add_cards(
+        self, squad: str | None, drafts: Sequence[CardDraft], *, dry_run: bool = False
+    ) -> list[Card]:
+        """Add many cards in one transaction: all of them, or (on the first problem) none.
 
-        return self._write(work, at)
+        With `dry_run` every card is checked exactly as for real, then nothing is kept.
 
-    @staticmethod
-    def _create_card(
+        Raises:
+            RowRefused: naming the draft (1-based) the board refused, and why.
+        """
+
+        def work(w: _Writer) -> list[Card]:
+            added = []
+            for number, draft in enumerate(drafts, start=1):
+                try:
+                    added.append(self._add_card(w, squad, draft).card)
+                except SquadboardError as error:
+                    raise RowRefused(number, error) from None
+            if dry_run:
+                raise _DryRunDone(added)
+            return added
+
+        try:
+            return self._write(work)
+        except _DryRunDone as done:
+            return done.cards
+
+    def _add_card(
+        self,
         w: _Writer,
-        squad: Squad,
-        draft: CardCreated,
+        squad: str | None,
+        draft: CardDraft,
         *,
         top: bool = False,
         override_reason: str | None = None,
     ) -> CardChange:
-        """Create a card from a draft whose number and position are filled in here; an empty
-        `column_id` means the board's first column."""
-        board_columns = queries.columns(w.conn, squad.id)
+        found = queries.resolve_squad(w.conn, squad)
+        board_columns = queries.columns(w.conn, found.id)
         if not board_columns:
-            raise Refused(f"{squad.name} has no columns; add one with `squadboard column add`")
-        target = next((c for c in board_columns if c.id == draft.column_id), board_columns[0])
+            raise Refused(f"{found.name} has no columns; add one with `squadboard column add`")
+        target = (
+            queries.column_named(w.conn, found, draft.column) if draft.column else board_columns[0]
+        )
+        tag_ids = tuple(t.id for t in queries.tags_named(w.conn, found, draft.tags))
+        people = self._members(found, draft.assignees)
         outcome = w.admit(None, target, override_reason)
         number = int(
-            w.conn.execute("SELECT next_number FROM squads WHERE id = ?", [squad.id]).fetchone()[0]
+            w.conn.execute("SELECT next_number FROM squads WHERE id = ?", [found.id]).fetchone()[0]
         )
         uid = w.new_id()
+        first_event = len(w.events)
         w.append(
             EventKind.CARD_CREATED,
-            draft.model_copy(
-                update={
-                    "number": number,
-                    "column_id": target.id,
-                    "position": w.position_in(target.id, None, top=top),
-                }
+            CardCreated(
+                number=number,
+                title=draft.title,
+                description=draft.description,
+                column_id=target.id,
+                position=w.position_in(target.id, None, top=top),
+                assignees=people,
+                tag_ids=tag_ids,
+                class_of_service=draft.class_of_service,
+                due=draft.due,
             ),
-            squad_id=squad.id,
+            squad_id=found.id,
             card_uid=uid,
             event_id=uid,
         )
-        card = queries.card(w.conn, f"{squad.prefix}-{number}")
+        card = queries.card(w.conn, f"{found.prefix}-{number}")
         w.record_wip(outcome, card, target, override_reason)
-        return CardChange(card, tuple(w.events), outcome, target)
+        return CardChange(card, tuple(w.events[first_event:]), outcome, target)
 
     @staticmethod
     def _members(squad: Squad, names: Iterable[str]) -> tuple[str, ...]:
@@ -1331,16 +1413,13 @@ class Store:
         def work(w: _Writer) -> tuple[RetroAction, Card]:
             found = retro_data.open_retro(w.conn, number)
             squad = queries.squad_by_id(w.conn, found.squad_id)
-            draft = CardCreated(
-                number=0,
+            draft = CardDraft(
                 title=title,
                 description=f"{RETRO_ACTION_MARKER} from retro {found.number}: {found.title}",
-                column_id="",
-                position="",
-                assignees=self._members(squad, [owner] if owner else []),
+                assignees=(owner,) if owner else (),
                 due=due,
             )
-            change = self._create_card(w, squad, draft)
+            change = self._add_card(w, squad.name, draft)
             event = w.append(
                 EventKind.RETRO_ACTION_ADDED,
                 RetroActionAdded(
@@ -1366,10 +1445,11 @@ class Store:
     def append_history(
         self, history: Iterable[Event], progress: Callable[[int], None] | None = None
     ) -> int:
-        """Append a ready-made history (demo data, imports) in one transaction and refold.
+        """Append a ready-made history (demo data, imports, merges) in one transaction and refold.
 
-        The events may be older than the log's newest, so the projections are rebuilt from the
-        whole log afterwards rather than folded one by one.
+        Events already in the log (by id) are skipped. The events may be older than the log's
+        newest, so the projections are rebuilt from the whole log afterwards rather than folded
+        one by one. Returns how many events were new.
         """
 
         self._check_writable()
@@ -1388,7 +1468,8 @@ class Store:
                     if progress:
                         progress(count)
             count += self._insert_events(conn, batch)
-            self._refold(conn)
+            if count:
+                self._refold(conn)
             return count
 
         conn = self._connection()
@@ -1397,34 +1478,67 @@ class Store:
 
     @staticmethod
     def _insert_events(conn: Connection, batch: list[dict[str, Any]]) -> int:
-        conn.executemany(
-            "INSERT OR IGNORE INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid,"
-            " kind, payload) VALUES (:id, :hlc, :at, :recorded_at, :actor, :squad_id, :card_uid,"
-            " :kind, :payload)",
-            batch,
-        )
-        return len(batch)
+        cursor = conn.executemany(f"INSERT OR IGNORE INTO events {EVENT_VALUES}", batch)
+        return cursor.rowcount
 
     @staticmethod
     def _refold(conn: Connection) -> int:
-        import json
+        return rebuild(conn, PROJECTION_TABLES, event_records(conn))
 
-        cursor = conn.execute(
-            "SELECT id, hlc, at, actor, squad_id, card_uid, kind, payload FROM events"
-            " ORDER BY hlc, id"
-        )
-        records = (
-            EventRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in cursor
-        )
-        # The cursor is read to the end before projections are written, to keep SQLite's view
-        # of the events table stable.
-        return rebuild(conn, PROJECTION_TABLES, list(records))
+    def event_ids(self) -> set[str]:
+        """The id of every event in the log (cheap: read from the primary key's index)."""
+        return self._read(lambda conn: {r[0] for r in conn.execute("SELECT id FROM events")})
+
+    def events_by_id(self, ids: Iterable[str]) -> list[Event]:
+        """These events, in log order."""
+
+        def read(conn: Connection) -> list[Event]:
+            wanted = list(ids)
+            found: list[Event] = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                found += [
+                    event_from_row(row)
+                    for row in queries.rows(
+                        conn, f"SELECT * FROM events WHERE id IN ({marks})", chunk
+                    )
+                ]
+            return sorted(found, key=lambda e: (e.hlc, e.id))
+
+        return self._read(read)
+
+    def unknown_events(self, events: Sequence[Event]) -> int:
+        """How many of `events` this board does not have yet (by id)."""
+        return len({e.id for e in events} - self.event_ids())
+
+    def merge(self, other: Path) -> MergeReport:
+        """Take in every event of another copy of this board (see `storage.merge`)."""
+        if other.resolve() == self.path.resolve():
+            raise Refused("a board cannot be merged with itself")
+        return self.receive(read_board_events(other), source=str(other))
+
+    def receive(self, events: Sequence[Event], *, source: str) -> MergeReport:
+        """Add the events this board lacks, refold, and report what that changed."""
+        self._check_writable()
+        seen = {(c.lost_event, c.field) for c in self._read(concurrent_edits)}
+        added = self.append_history(events)
+
+        def report(conn: Connection) -> MergeReport:
+            edits = [c for c in concurrent_edits(conn) if (c.lost_event, c.field) not in seen]
+            return MergeReport(source, len(events), added, edits, over_block_limits(conn))
+
+        return self._read(report)
 
     def rebuild_projections(self) -> int:
         """Rebuild every projection from the event log alone; returns the events folded."""
         self._check_writable()
         conn = self._connection()
         return in_immediate_transaction(conn, lambda: self._refold(conn))
+
+    def backup(self, destination: Path) -> int:
+        """Write a consistent copy of the board to a new file; returns its size in bytes."""
+        return backup_board(self._connection(), destination)
 
     def integrity_check(self) -> list[str]:
         """SQLite's own integrity check: ['ok'] for a sound file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,10 +53,9 @@ async def settle(pilot: Driver, rounds: int = 50) -> None:
     """
     app = pilot.app
     for _ in range(rounds):
-        try:
+        # An exclusive worker replaced by a newer one raises here; the next round waits for it.
+        with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass  # an exclusive worker was replaced by a newer one: the next round waits for it
         await pilot.pause()
         if not _busy(app):
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -220,6 +221,7 @@ JSON_READS = [
     ["stats"],
     ["stats", "--by", "assignee", "--unit", "hours"],
     ["forecast", "--items", "5", "--seed", "1", "--trials", "500"],
+    ["check"],
 ]
 
 
@@ -270,7 +272,13 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
             path.append(arg)
         return " ".join(path)
 
+    other_copy = growth.db.parent / "other-copy.db"
+    shutil.copy(growth.db, other_copy)
     writes = [
+        ["merge", str(other_copy)],
+        ["export", "--output", str(growth.db.parent / "events.jsonl")],
+        ["import", str(growth.db.parent / "events.jsonl")],
+        ["sync", str(growth.db.parent)],
         ["squad", "add", "Another squad", "--prefix", "ANO"],
         ["squad", "edit", "Another squad", "--mission", "Something"],
         ["column", "add", "Ideas", "--role", "queue", "--after", "Backlog", "-s", "Growth squad"],
@@ -297,6 +305,7 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
         ["retro", "show", "1"],
         ["retro", "list", "--squad", "Growth squad"],
         ["demo", "--cards", "5", "--name", "Demo squad"],
+        ["backup", str(growth.db.parent / "backup.db")],
     ]
     reads = [
         [*args, "--squad", "Growth squad"]

@@ -14,7 +14,7 @@ import random
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.synchronize import Barrier
+from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +120,28 @@ def _choose(rng: random.Random, actor: str, index: int, keys: list[str]) -> tupl
         return store.unblock_card(key)
 
     return {"op": "unblock", "key": key}, unblock
+
+
+def poll(path: str, stop: Event, out: str) -> None:
+    """A TUI-like reader: polls `PRAGMA data_version` and re-reads the board when it changes."""
+    result: Record = {"refreshes": 0, "errors": []}
+    try:
+        with Store(path, actor="Reader") as store:
+            seen = -1
+            while not stop.is_set():
+                version = store.data_version()
+                if version != seen:
+                    seen = version
+                    try:
+                        snapshot = store.snapshot()
+                        assert len({c.key for c in snapshot.board.cards}) == len(
+                            snapshot.board.cards
+                        ), "a card shown twice"
+                        result["refreshes"] += 1
+                    except Exception:
+                        result["errors"].append(traceback.format_exc())
+                stop.wait(0.05)
+    except BaseException:
+        result["errors"].append(traceback.format_exc())
+    finally:
+        Path(out).write_text(json.dumps(result), encoding="utf-8")

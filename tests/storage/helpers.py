@@ -36,3 +36,18 @@ def event_count(path: Path) -> int:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def settle(path: Path) -> None:
+    """Fold the WAL into the file, so the file alone holds the board (as a copy would see it)."""
+    conn = connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def tamper(path: Path, sql: str) -> None:
+    """Change a board file behind squadboard's back (as a hostile teammate could), then settle."""
+    conn = connect(path)
+    conn.execute(sql)
+    conn.close()
+    settle(path)

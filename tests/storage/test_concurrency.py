@@ -57,8 +57,17 @@ def _seed_board(path: Path) -> tuple[str, ...]:
         return keys
 
 
-def _run_workers(tmp_path: Path, path: Path, seed_keys: tuple[str, ...]) -> list[dict[str, Any]]:
+def _run_workers(
+    tmp_path: Path, path: Path, seed_keys: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The workers' records, and the polling reader's (which runs until the workers are done)."""
     context = multiprocessing.get_context("spawn")
+    stop = context.Event()
+    reader_out = tmp_path / "reader.json"
+    reader = context.Process(
+        target=concurrency_worker.poll, args=(str(path), stop, str(reader_out)), name="Reader"
+    )
+    reader.start()
     barrier = context.Barrier(WORKERS)
     plans = [
         WorkerPlan(
@@ -85,9 +94,13 @@ def _run_workers(tmp_path: Path, path: Path, seed_keys: tuple[str, ...]) -> list
         if process.is_alive():
             process.kill()
             process.join()
+    stop.set()
+    reader.join(30)
     assert not hung, f"workers still running after {DEADLINE_S} s: {hung}"
     assert [p.exitcode for p in processes] == [0] * WORKERS
-    return [json.loads(Path(plan.out).read_text(encoding="utf-8")) for plan in plans]
+    assert reader.exitcode == 0
+    records = [json.loads(Path(plan.out).read_text(encoding="utf-8")) for plan in plans]
+    return records, json.loads(reader_out.read_text(encoding="utf-8"))
 
 
 def _logged_events(conn: Connection) -> list[LoggedEvent]:
@@ -162,11 +175,20 @@ def _check_wip_history(events: list[LoggedEvent]) -> Counter[str]:
     return seen
 
 
-def test_eight_processes_share_one_board_without_losing_anything(tmp_path: Path) -> None:
+def test_eight_processes_and_a_polling_reader_share_one_board_without_losing_anything(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "shared.db"
     seed_keys = _seed_board(path)
 
-    results = _run_workers(tmp_path, path, seed_keys)
+    results, reader = _run_workers(tmp_path, path, seed_keys)
+
+    # A TUI-like reader polling beside them saw the board change, without an error.
+    assert reader["errors"] == []
+    assert reader["refreshes"] > 10, reader
+    print(
+        f"\nload: {WORKERS} x {OPERATIONS} operations, reader refreshed {reader['refreshes']} times"
+    )
 
     # Every worker finished every operation; nothing unexpected (SQLITE_BUSY above all) escaped.
     for result in results:

@@ -9,10 +9,11 @@ import pytest
 from sqlite_utils import Database
 
 from kanban_tui.storage.connection import APPLICATION_ID, BoardFileError, connect, sqlite_version
-from kanban_tui.storage.schema import PROJECTION_TABLES, SCHEMA_VERSION, migration_set
+from kanban_tui.storage.maintenance import check_board
+from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
-from tests.storage.helpers import dump_projections, file_digest
+from tests.storage.helpers import dump_projections, event_count, file_digest
 
 
 def _schema(path: Path) -> list[tuple[str, str]]:
@@ -110,43 +111,43 @@ def test_writers_create_the_file_and_its_folder(tmp_path: Path, clock: FakeClock
     assert path.exists()
 
 
-@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
-def test_a_board_from_every_earlier_schema_is_migrated_with_nothing_lost(
-    version: int, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from kanban_tui.storage import schema, store
-    from kanban_tui.storage.demo import build_demo_history
+FIXTURES = Path(__file__).parent / "fixtures"
 
-    has_retros = version > schema.MIGRATIONS.index(schema.m003_retrospectives)
-    with monkeypatch.context() as old:
-        old.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:version])
-        old.setattr(schema, "SCHEMA_VERSION", version)
-        if not has_retros:
-            old.setattr(
-                store,
-                "PROJECTION_TABLES",
-                tuple(t for t in PROJECTION_TABLES if t not in schema.RETRO_TABLES),
-            )
-        with Store(db_path, actor="Ana", clock=clock) as written_by_old_squadboard:
-            written_by_old_squadboard.append_history(
-                build_demo_history(
-                    name="Growth squad", cards=30, seed=3, now=clock.now, actor="Ana"
-                )
-            )
-    conn = connect(db_path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == version
-    events_before = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+def write_old_board(path: Path, version: int) -> None:
+    """A board as squadboard at schema `version` wrote it (a dump made with that release)."""
+    conn = connect(path)
+    conn.executescript((FIXTURES / f"schema-{version}.sql").read_text(encoding="utf-8"))
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
 
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_board_from_every_earlier_schema_is_migrated_with_nothing_lost(
+    version: int, db_path: Path, clock: FakeClock
+) -> None:
+    write_old_board(db_path, version)
+    events_before = event_count(db_path)
     with Store(db_path, actor="Ana", clock=clock) as current:
         assert current.squad().name == "Growth squad"
         assert len(current.cards(include_archived=True)) == 30
+        edited = current.cards(text=f"Edited by schema {version}", include_archived=True)
+        assert len(edited) == 1
+        assert not edited[0].edited_concurrently
         incremental = dump_projections(current)
         current.rebuild_projections()
         assert dump_projections(current) == incremental
+        assert event_count(db_path) == events_before
+        # Old events saw everything before them; new ones record the card's latest event.
+        change = current.edit_card(edited[0].key, title="Edited after the upgrade")
+        latest_before = [e.id for e in current.events(card=edited[0].key)][-2]
+        assert change.events[0].parents == (latest_before,)
+        assert not change.card.edited_concurrently
+    assert check_board(db_path).ok
     conn = connect(db_path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
+    assert conn.execute("SELECT count(*) FROM card_heads").fetchone()[0] == 30
     conn.close()
     with Store(db_path, actor="Ana", clock=clock) as upgraded:
         upgraded.start_retro()
