@@ -46,6 +46,8 @@ class CardFace:
     blocked: bool
     archived: bool
     retro_action: bool
+    edited_concurrently: bool
+    """A merge found two edits of one of its fields made without seeing each other."""
     tags: tuple[tuple[str, str], ...]
     """(name, colour) pairs."""
     initials: str
@@ -182,6 +184,7 @@ def card_face(
         blocked=card.blocked,
         archived=card.archived,
         retro_action=card.is_retro_action,
+        edited_concurrently=card.edited_concurrently,
         tags=tuple(tags[t] for t in card.tag_ids if t in tags),
         initials=" ".join(initials(a) for a in card.assignees),
         age=age,

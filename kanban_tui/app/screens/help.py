@@ -62,7 +62,8 @@ class HelpScreen(ModalScreen[None]):
             "started range, so it can pull work.",
             ("\nCard markers: ", "bold"),
             "⚡exp expedite, ◷ fixed date, ○ intangible, ⛔blocked (the reason is in the details), "
-            "↺retro an action agreed in a retrospective.",
+            "↺retro an action agreed in a retrospective, ⇄edited two copies changed it at once "
+            "(the later edit won; both are in its history).",
         )
         with VerticalScroll(classes="dialog-box help-box"):
             yield Static(Text("squadboard keys", style="bold"), classes="dialog-title")

@@ -56,6 +56,7 @@ class CardList(ScrollView, can_focus=True):
         "card-list--muted",
         "card-list--blocked",
         "card-list--expedite",
+        "card-list--conflict",
         "card-list--overdue",
         "card-list--hint",
         "card-list--age-ok",
@@ -241,6 +242,8 @@ class CardList(ScrollView, can_focus=True):
                 parts.append(Segment(f" {marker}", style + self._accent(kind)))
             if face.blocked:
                 parts.append(Segment(" ⛔blocked", style + self._accent("card-list--blocked")))
+            if face.edited_concurrently:
+                parts.append(Segment(" ⇄edited", style + self._accent("card-list--conflict")))
             if face.retro_action:
                 parts.append(Segment(" ↺retro", muted))
             if face.archived:

@@ -71,8 +71,11 @@ class CardDetails(VerticalScroll):
             rows.append(("Due", card.due.strftime("%a %d %b %Y")))
         if card.blocked:
             rows.append(("BLOCKED", card.blocked_reason or ""))
+        if card.edited_concurrently:
+            rows.append(("EDITED", "twice at once in two copies; the later edit won"))
+        loud = {"BLOCKED": "bold red", "EDITED": "bold yellow"}
         for label, value in rows:
-            summary.append(f"{label:<8}", style="dim" if label != "BLOCKED" else "bold red")
+            summary.append(f"{label:<8}", style=loud.get(label, "dim"))
             summary.append(printable(value) + "\n")
         self.query_one("#details-summary", Static).update(summary)
         self._show_description(printable(card.description, multiline=True))
