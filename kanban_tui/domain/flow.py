@@ -502,12 +502,20 @@ def finished_at(card: CardHistory) -> datetime | None:
     return stays[first].entered_at
 
 
+def flow_start(started: datetime | None, finished: datetime | None) -> datetime | None:
+    """The start of a card's flow interval, from its `started_at` and `finished_at`.
+
+    A card that finished without starting starts when it finished; back-dated moves can put a
+    finish before the recorded start, and then the finish wins.
+    """
+    if finished is not None and (started is None or started > finished):
+        return finished
+    return started
+
+
 def _start_finish(card: CardHistory) -> tuple[datetime | None, datetime | None]:
-    start, finish = started_at(card), finished_at(card)
-    # Back-dated moves can put a finish before the recorded start; the finish wins.
-    if finish is not None and (start is None or start > finish):
-        start = finish
-    return start, finish
+    finish = finished_at(card)
+    return flow_start(started_at(card), finish), finish
 
 
 def cycle_time(card: CardHistory, conventions: Conventions) -> float | None:
@@ -1742,6 +1750,7 @@ __all__ = [
     "finished_at",
     "flow_efficiency",
     "flow_report",
+    "flow_start",
     "in_flight",
     "lead_time",
     "littles_law",

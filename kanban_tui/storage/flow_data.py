@@ -207,25 +207,75 @@ def flow_inputs(
     return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events, settled)
 
 
-def finish_times(conn: Connection, squad_id: str) -> list[datetime]:
-    """When each finished card finished, computed in SQL from the transitions.
+@dataclass(frozen=True, slots=True)
+class FinishedCard:
+    """A finished card's first start (None if it never started) and its finish, as the
+    domain's `started_at` and `finished_at` define them."""
 
-    The same rule as the domain's `finished_at`: a card is finished when its last stay is in a
-    done column, and it finished when its final unbroken run of done stays began.
+    started_at: datetime | None
+    finished_at: datetime
+
+
+def _finishes(conn: Connection, squad_id: str) -> dict[str, str]:
+    """When each finished card of a squad finished (stored text), by card uid.
+
+    The domain's `finished_at`: a card is finished when its last stay is in a done column, and
+    finished when its final unbroken run of done stays began. Only the squad's stays in done
+    columns are read (the open one is the last stay); the few cards that also left a done
+    column earlier have their whole run checked.
     """
-    return [
-        from_db_time(finished)
-        for (finished,) in conn.execute(
-            "WITH stays AS ("
-            "  SELECT t.card_uid, t.id, t.entered_at, col.role FROM card_transitions t"
-            "  JOIN cards c ON c.uid = t.card_uid JOIN columns col ON col.id = t.column_id"
-            "  WHERE c.squad_id = ? AND c.deleted = 0),"
-            " last_open AS ("
-            "  SELECT card_uid, max(id) AS id FROM stays WHERE role != 'done' GROUP BY card_uid)"
-            " SELECT min(s.entered_at) FROM stays s"
-            " LEFT JOIN last_open o ON o.card_uid = s.card_uid"
-            " WHERE s.role = 'done' AND s.id > coalesce(o.id, 0)"
-            " GROUP BY s.card_uid",
+    finishes: dict[str, str] = {}
+    rework: set[str] = set()
+    for uid, entered, is_open in conn.execute(
+        "SELECT t.card_uid, t.entered_at, t.exited_at IS NULL FROM columns k"
+        " JOIN card_transitions t ON t.column_id = k.id JOIN cards c ON c.uid = t.card_uid"
+        " WHERE k.squad_id = ? AND k.role = 'done' AND c.deleted = 0",
+        [squad_id],
+    ):
+        if is_open:
+            finishes[uid] = entered
+        else:
+            rework.add(uid)
+    rework &= finishes.keys()
+    if rework:
+        stays: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for uid, role, entered in conn.execute(
+            "SELECT t.card_uid, coalesce(k.role, 'queue'), t.entered_at FROM card_transitions t"
+            " LEFT JOIN columns k ON k.id = t.column_id AND k.squad_id = ?"
+            " WHERE t.card_uid IN (SELECT value FROM json_each(?)) ORDER BY t.card_uid, t.id",
+            [squad_id, json.dumps(sorted(rework))],
+        ):
+            stays[uid].append((role, entered))
+        for uid, run in stays.items():
+            first = len(run) - 1
+            while first > 0 and run[first - 1][0] == ColumnRole.DONE:
+                first -= 1
+            finishes[uid] = run[first][1]
+    return finishes
+
+
+def finish_times(conn: Connection, squad_id: str) -> list[datetime]:
+    """When each finished card of a squad finished (see `_finishes`)."""
+    return [from_db_time(text) for text in _finishes(conn, squad_id).values()]
+
+
+def finished_cards(conn: Connection, squad_id: str) -> list[FinishedCard]:
+    """Every finished card's first start and finish, without reading whole histories.
+
+    The start is the domain's `started_at`: the first entry into a column that is not a queue.
+    """
+    finishes = _finishes(conn, squad_id)
+    # SQLite takes a bare column from the row that holds the min(): the first started stay.
+    starts = {
+        uid: entered
+        for uid, _, entered in conn.execute(
+            "SELECT t.card_uid, min(t.id), t.entered_at FROM columns k"
+            " JOIN card_transitions t ON t.column_id = k.id"
+            " WHERE k.squad_id = ? AND k.role != 'queue' GROUP BY t.card_uid",
             [squad_id],
         )
+    }
+    return [
+        FinishedCard(started_at=_time(starts.get(uid)), finished_at=from_db_time(finished))
+        for uid, finished in finishes.items()
     ]

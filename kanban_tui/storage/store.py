@@ -104,7 +104,7 @@ from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
 
 if TYPE_CHECKING:
-    from kanban_tui.storage.flow_data import FlowInputs
+    from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
 
 T = TypeVar("T")
 
@@ -614,13 +614,24 @@ class Store:
         return self._read(read)
 
     def finish_times(self, squad: str | None = None) -> tuple[Squad, list[datetime]]:
-        """The squad and when each of its finished cards finished (cheap: one SQL query)."""
+        """The squad and when each of its finished cards finished (reads only done stays)."""
 
         from kanban_tui.storage.flow_data import finish_times
 
         def read(conn: Connection) -> tuple[Squad, list[datetime]]:
             found = queries.resolve_squad(conn, squad)
             return found, finish_times(conn, found.id)
+
+        return self._read(read)
+
+    def finished_cards(self, squad: str | None = None) -> tuple[Squad, list[FinishedCard]]:
+        """The squad and the start and finish of each of its finished cards (a few queries)."""
+
+        from kanban_tui.storage.flow_data import finished_cards
+
+        def read(conn: Connection) -> tuple[Squad, list[FinishedCard]]:
+            found = queries.resolve_squad(conn, squad)
+            return found, finished_cards(conn, found.id)
 
         return self._read(read)
 
