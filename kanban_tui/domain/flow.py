@@ -1070,9 +1070,42 @@ def cycle_time_percentiles(
     conventions: Conventions,
 ) -> Percentiles:
     """Cycle-time percentiles of the cards finished in the period."""
+    spans = ((started_at(card), finished_at(card)) for card in histories)
+    finished = finished_cycle_times(
+        ((start, finish) for start, finish in spans if finish is not None),
+        since=since,
+        until=until,
+        now=now,
+        conventions=conventions,
+    )
+    return percentiles([cycle for _, cycle in finished])
+
+
+def finished_cycle_times(
+    spans: Iterable[tuple[datetime | None, datetime]],
+    *,
+    since: date,
+    until: date,
+    now: datetime,
+    conventions: Conventions,
+) -> list[tuple[datetime, float]]:
+    """The finish and cycle time of each card finished in the period, from its `started_at`
+    and `finished_at` alone (which storage reads without whole histories).
+
+    Args:
+        spans: (started_at, finished_at) of finished cards, in any order.
+        since: first local day of the period.
+        until: last local day of the period (days after today are not counted).
+        now: the present.
+        conventions: zone and unit.
+    """
     window = _window(since, until, now, conventions)
-    done = _finished_in(_flows(histories, window.zone), window)
-    return percentiles([_cycle(f, conventions) for f in done])
+    return [
+        (finish, conventions.duration(start, finish))
+        for started, finish in spans
+        if window.index(window.local(finish)) is not None
+        and (start := flow_start(started, finish)) is not None
+    ]
 
 
 def _recent_cycle_times(
@@ -1748,6 +1781,7 @@ __all__ = [
     "daily_flow",
     "daily_throughput",
     "finished_at",
+    "finished_cycle_times",
     "flow_efficiency",
     "flow_report",
     "flow_start",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -12,8 +15,9 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from kanban_tui.app import SquadboardApp, create_app
+from kanban_tui.app.screens import flow as flow_module
 from kanban_tui.app.screens.board import BoardScreen
-from kanban_tui.app.screens.flow import FlowScreen
+from kanban_tui.app.screens.flow import FlowData, FlowScreen
 from kanban_tui.app.widgets.charts import (
     AgingColumn,
     ChartView,
@@ -111,6 +115,14 @@ async def test_tiles_show_the_figures_of_flow_report(
         screen = await open_flow(pilot)
         assert screen.data is not None
         assert screen.data.report == report
+        assert screen.scatter is not None
+        start = datetime.combine(report.since, datetime.min.time(), tzinfo=report.conventions.tz)
+        assert sorted(screen.scatter.points) == sorted(
+            ((c.finished_at - start).total_seconds() / 86400, c.cycle_time)
+            for c in report.cards
+            if c.finished_at is not None and c.cycle_time is not None
+        )
+        assert screen.scatter.cycle_time == report.cycle_time
 
         assert text_of(screen, "#tile-wip").split("\n")[1] == str(len(report.in_flight))
         cycle = text_of(screen, "#tile-cycle")
@@ -148,6 +160,39 @@ async def test_tiles_show_the_figures_of_flow_report(
         assert all(chart.has_data for chart in screen.query(ChartView))
         assert screen.query_one("#chart-scatter", ChartView).draws == 1  # charts below the fold
         # are drawn when they are scrolled into view
+
+
+async def test_the_scatter_shows_while_the_rest_is_computed(
+    demo_app: SquadboardApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    compute_rest = flow_module.compute_flow
+
+    def held_back(*args: Any) -> FlowData:
+        release.wait(timeout=30)
+        return compute_rest(*args)
+
+    monkeypatch.setattr(flow_module, "compute_flow", held_back)
+    async with demo_app.run_test(size=FLOW_SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        screen = flow_screen(pilot)
+        for _ in range(200):
+            if screen.scatter is not None:
+                break
+            await asyncio.sleep(0.02)
+        await pilot.pause()
+        assert screen.scatter is not None
+        assert screen.data is None
+        assert screen.query_one("#chart-scatter", ChartView).has_data
+        assert not screen.query_one("#chart-cfd", ChartView).has_data
+        assert "computing the rest" in text_of(screen, "#flow-status")
+        await pilot.press("right_square_bracket")  # keys still work while it computes
+        release.set()
+        await settle(pilot)
+        assert screen.data is not None
+        assert screen.data.period_days == 180
+        assert screen.scatter.period_days == 180
 
 
 async def test_period_keys_recompute(demo_app: SquadboardApp, demo_store: Store) -> None:

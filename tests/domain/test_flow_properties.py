@@ -20,6 +20,7 @@ from kanban_tui.domain.flow import (
     cycle_time,
     daily_flow,
     finished_at,
+    finished_cycle_times,
     flow_efficiency,
     flow_report,
     littles_law,
@@ -148,6 +149,26 @@ def test_report_invariants(cards: list[CardHistory], zone: str, unit: str) -> No
         assert cluster.share_of_cycle_time is None or cluster.share_of_cycle_time <= 1 + 1e-9
     if report.blockers:
         assert report.blockers[-1].cumulative_share in (None, pytest.approx(1.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cards=histories(), zone=st.sampled_from(ZONES), unit=st.sampled_from(["days", "hours"]))
+def test_cycle_times_from_starts_and_finishes_alone_match_the_report(
+    cards: list[CardHistory], zone: str, unit: str
+) -> None:
+    """What the flow screen draws first (from SQL starts and finishes) is the report's."""
+    conventions = Conventions(zone=zone, unit="days" if unit == "days" else "hours")
+    report = flow_report(
+        cards, column_order=ORDER, since=SINCE, until=UNTIL, now=NOW, conventions=conventions
+    )
+    spans = [(started_at(c), f) for c in cards if (f := finished_at(c)) is not None]
+    quick = finished_cycle_times(spans, since=SINCE, until=UNTIL, now=NOW, conventions=conventions)
+    assert sorted(quick) == sorted(
+        (c.finished_at, c.cycle_time)
+        for c in report.cards
+        if c.finished_at is not None and c.cycle_time is not None
+    )
+    assert percentiles([cycle for _, cycle in quick]) == report.cycle_time
 
 
 @given(

@@ -1,8 +1,9 @@
 """The flow screen: headline tiles, flow charts, value tags and a forecast for one squad.
 
-Everything is computed in one thread worker (the store read, `flow_report` and a Monte Carlo
-forecast) that posts a message; the handler hands each chart its data, and the charts draw
-themselves once per data or size change.
+Everything is computed in one thread worker that posts two messages: first the cycle-time
+scatter, from finish and start times read in a few queries, then the rest (the store read,
+`flow_report` and a Monte Carlo forecast). The handlers hand each chart its data, and the
+charts draw themselves once per data or size change; the screen stays usable meanwhile.
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ from kanban_tui.domain.flow import (
     FlowReport,
     Group,
     Percentiles,
+    finished_cycle_times,
     look_back_start,
+    percentiles,
 )
-from kanban_tui.domain.forecast import WhenForecast, forecast_when, throughput_sample
+from kanban_tui.domain.forecast import WhenForecast, forecast_when, sample_from_finishes
 from kanban_tui.domain.models import ColumnRole
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.store import Store
@@ -56,6 +59,29 @@ FORECAST_ITEMS = 10
 FORECAST_TRIALS = 10_000
 LOW_SAMPLE_NOTE = " ⚠ low sample"
 PERCENTILE_NOTE = "percentiles: rank = floor(p*n)"
+
+
+@dataclass(frozen=True)
+class ScatterData:
+    """The cycle-time scatter of one period: what the screen shows first."""
+
+    period_days: int
+    since: date
+    until: date
+    """The last day counted (today)."""
+    unit: str
+    points: list[tuple[float, float]]
+    """(days from the start of `since` to the finish, cycle time) per card finished."""
+    cycle_time: Percentiles
+    finishes: list[datetime]
+    """When every finished card finished, for the forecast."""
+
+
+@dataclass
+class ScatterComputed(Message):
+    """The worker read the finished cards and placed them on the scatter."""
+
+    data: ScatterData
 
 
 @dataclass(frozen=True)
@@ -157,22 +183,52 @@ def tiles_for(report: FlowReport) -> Tiles:
     )
 
 
+def compute_scatter(
+    store: Store, now: datetime, squad: str | None, period_days: int
+) -> ScatterData:
+    """The cycle-time scatter from each finished card's start and finish (runs in a thread)."""
+    found, finished = store.finished_cards(squad)
+    conventions = Conventions(zone=found.timezone)
+    since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
+    cycles = finished_cycle_times(
+        ((c.started_at, c.finished_at) for c in finished),
+        since=since,
+        until=until,
+        now=now,
+        conventions=conventions,
+    )
+    start = datetime.combine(since, datetime.min.time(), tzinfo=conventions.tz)
+    return ScatterData(
+        period_days=period_days,
+        since=since,
+        until=until,
+        unit="d" if conventions.unit == "days" else "h",
+        points=[((finish - start).total_seconds() / 86400, cycle) for finish, cycle in cycles],
+        cycle_time=percentiles([cycle for _, cycle in cycles]),
+        finishes=[c.finished_at for c in finished],
+    )
+
+
 def compute_flow(
-    store: Store, now: datetime, squad: str | None, period_days: int, seed: int
+    store: Store,
+    now: datetime,
+    squad: str | None,
+    period_days: int,
+    seed: int,
+    finishes: list[datetime],
 ) -> FlowData:
-    """Read a squad's histories and compute its report and forecast (runs in a thread)."""
+    """Read a squad's histories and compute its report, and a forecast from `finishes` (the
+    finish times of its finished cards); runs in a thread."""
     started = time.perf_counter()
     found = store.squad(squad)
     conventions = Conventions(zone=found.timezone)
     since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
-    # The forecast's throughput window (WINDOW_DAYS) lies inside the look-back, so the cards
-    # left out as settled finished too long ago to be in its sample either.
     inputs = store.flow_inputs(found.name, look_back_from=look_back_start(since, now, conventions))
     report = inputs.report(since=since, until=until, now=now, conventions=conventions)
     forecast: WhenForecast | None = None
     forecast_error: str | None = None
     try:
-        sample = throughput_sample(inputs.histories, now=now, conventions=conventions)
+        sample = sample_from_finishes(finishes, now=now, conventions=conventions)
         forecast = forecast_when(sample, FORECAST_ITEMS, seed=seed, trials=FORECAST_TRIALS)
     except SquadboardError as error:
         forecast_error = str(error)
@@ -211,6 +267,7 @@ class FlowScreen(Screen[None]):
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
         """Seeds every forecast on this screen, so figures do not jump between periods."""
         self.period_days = DEFAULT_PERIOD
+        self.scatter: ScatterData | None = None
         self.data: FlowData | None = None
 
     def compose(self) -> ComposeResult:
@@ -251,13 +308,21 @@ class FlowScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="flow", exit_on_error=False)
     def compute(self, period_days: int) -> None:
+        worker = get_current_worker()
+        now = self.clock()
         try:
-            data = compute_flow(self.store, self.clock(), self.squad_name, period_days, self.seed)
+            scatter = compute_scatter(self.store, now, self.squad_name, period_days)
+            if worker.is_cancelled:
+                return
+            self.post_message(ScatterComputed(scatter))
+            data = compute_flow(
+                self.store, now, self.squad_name, period_days, self.seed, scatter.finishes
+            )
         except SquadboardError as error:
-            if not get_current_worker().is_cancelled:
+            if not worker.is_cancelled:
                 self.post_message(FlowUnavailable(str(error)))
             return
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(FlowComputed(data))
 
     @on(FlowUnavailable)
@@ -266,6 +331,17 @@ class FlowScreen(Screen[None]):
         self.query_one("#flow-status", Static).update(
             Text(f"⚠ {printable(message.reason)}", style="bold red")
         )
+
+    @on(ScatterComputed)
+    def scatter_computed(self, message: ScatterComputed) -> None:
+        data = message.data
+        if data.period_days != self.period_days:
+            return  # a period the user has already moved away from
+        self.scatter = data
+        self.query_one("#flow-status", Static).update(
+            Text(f"computing the rest of {data.period_days} days…", style="dim italic")
+        )
+        self._show_scatter(data)
 
     @on(FlowComputed)
     def flow_computed(self, message: FlowComputed) -> None:
@@ -329,31 +405,27 @@ class FlowScreen(Screen[None]):
             )
             tile.set_class(warn, "-warning")
 
-    def _show_charts(self, data: FlowData) -> None:
-        report = data.report
-        unit = "d" if report.conventions.unit == "days" else "h"
-        zone = report.conventions.tz
-        start = datetime.combine(report.since, datetime.min.time(), tzinfo=zone)
-        points = [
-            ((c.finished_at - start).total_seconds() / 86400, c.cycle_time)
-            for c in report.cards
-            if c.finished_at is not None and c.cycle_time is not None
-        ]
-        span = float((report.until - report.since).days + 1)
-        cycle = report.cycle_time
+    def _show_scatter(self, data: ScatterData) -> None:
+        span = float((data.until - data.since).days + 1)
+        cycle = data.cycle_time
         lines = {50: cycle.p50, 85: cycle.p85, 95: cycle.p95}
-        dates = (str(report.since), str(report.until))
+        dates = (str(data.since), str(data.until))
         self.query_one("#chart-scatter", ChartView).show(
             lambda w, h: render_scatter(
-                points,
+                data.points,
                 x_range=(0.0, span),
                 lines=lines,
                 width=w,
                 height=h,
-                unit=unit,
+                unit=data.unit,
                 x_labels=dates,
             )
         )
+
+    def _show_charts(self, data: FlowData) -> None:
+        """Every chart but the scatter, which the first message drew."""
+        report = data.report
+        unit = "d" if report.conventions.unit == "days" else "h"
         bands = {b.column_id: b.ages.p85 for b in report.aging_bands}
         ages: dict[str, list[float]] = {}
         for card in report.in_flight:
@@ -378,7 +450,11 @@ class FlowScreen(Screen[None]):
         self.query_one("#chart-cfd", ChartView).show(
             lambda w, h: render_cfd(names, counts, width=w, height=h, x_labels=cfd_dates)
         )
-        cycle_times = [p[1] for p in points]
+        cycle_times = [
+            c.cycle_time
+            for c in report.cards
+            if c.finished_at is not None and c.cycle_time is not None
+        ]
         self.query_one("#chart-histogram", ChartView).show(
             lambda w, h: self._histogram(cycle_times, unit, w, h)
         )
