@@ -824,6 +824,19 @@ def settled_column(card: CardHistory, bound: datetime) -> str | None:
     return last.column_id
 
 
+WaitingStay = tuple[str, datetime, datetime | None]
+"""A stay of a waiting card (see `is_waiting`): column id, entered at, exited at (None: open)."""
+
+
+def is_waiting(card: CardHistory) -> bool:
+    """True for a card that never started and was never blocked: only its stays count, in the
+    cumulative flow, so a report can take them as `WaitingStay`s (`flow_report(waiting=...)`).
+
+    A large board's backlog is mostly such cards.
+    """
+    return not card.blocks and all(s.role is ColumnRole.QUEUE for s in card.stays)
+
+
 # --- Per period ------------------------------------------------------------------------------
 
 
@@ -999,6 +1012,7 @@ def _cfd(
     column_order: Sequence[str],
     window: _Window,
     settled: Mapping[str, int] | None = None,
+    waiting: Iterable[WaitingStay] = (),
 ) -> CumulativeFlow:
     columns = list(column_order)
     known = set(columns)
@@ -1008,20 +1022,23 @@ def _cfd(
             columns.append(column_id)
     size = window.size
     deltas: dict[str, list[int]] = defaultdict(lambda: [0] * (size + 1))
-    for card in histories:
-        for stay in card.stays:
-            if stay.column_id not in known:
-                known.add(stay.column_id)
-                columns.append(stay.column_id)
-            # A stay holds the card at the end of day d when it entered on or before d and left
-            # after d; a stay that begins and ends on one day holds it at no day's end.
-            first = max(window.local(stay.entered_at), window.since)
-            left = window.local(stay.exited_at) if stay.exited_at else None
-            last = window.last if left is None else min(left - _ONE_DAY, window.last)
-            if first <= last:
-                series = deltas[stay.column_id]
-                series[(first - window.since).days] += 1
-                series[(last - window.since).days + 1] -= 1
+    stays = itertools.chain(
+        ((s.column_id, s.entered_at, s.exited_at) for card in histories for s in card.stays),
+        waiting,
+    )
+    for column_id, entered, exited in stays:
+        if column_id not in known:
+            known.add(column_id)
+            columns.append(column_id)
+        # A stay holds the card at the end of day d when it entered on or before d and left
+        # after d; a stay that begins and ends on one day holds it at no day's end.
+        first = max(window.local(entered), window.since)
+        left = window.local(exited) if exited else None
+        last = window.last if left is None else min(left - _ONE_DAY, window.last)
+        if first <= last:
+            series = deltas[column_id]
+            series[(first - window.since).days] += 1
+            series[(last - window.since).days + 1] -= 1
     running = {column_id: (settled or {}).get(column_id, 0) for column_id in columns}
     days = []
     for i, day in enumerate(window.days):
@@ -1670,6 +1687,7 @@ def flow_report(
     wip_limits: Mapping[str, int] | None = None,
     history_days: int = SLE_HISTORY_DAYS,
     settled: Mapping[str, int] | None = None,
+    waiting: Iterable[WaitingStay] = (),
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1687,6 +1705,8 @@ def flow_report(
         settled: cards left out of `histories` because `settled_column` holds for them at
             `look_back_start(since, now, ...)`, counted per column; the report is the same as
             with their histories.
+        waiting: the stays of cards left out of `histories` because `is_waiting` holds for them;
+            the report is the same as with their histories.
     """
     conv = conventions or Conventions()
     now = _aware(now)
@@ -1694,7 +1714,7 @@ def flow_report(
     flows = _flows(histories, window.zone)
     days = _daily(flows, window)
     weeks = _weeks(days)
-    cfd = _cfd(histories, column_order, window, settled)
+    cfd = _cfd(histories, column_order, window, settled, waiting)
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f, conv) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
@@ -1761,6 +1781,7 @@ __all__ = [
     "ServiceLevel",
     "SleTarget",
     "Stay",
+    "WaitingStay",
     "WeekFlow",
     "WipEvent",
     "WipEventInput",
@@ -1786,6 +1807,7 @@ __all__ = [
     "flow_report",
     "flow_start",
     "in_flight",
+    "is_waiting",
     "lead_time",
     "littles_law",
     "look_back_start",

@@ -19,6 +19,7 @@ from kanban_tui.domain.flow import (
     FlowReport,
     SleTarget,
     Stay,
+    WaitingStay,
     WipEvent,
     flow_report,
 )
@@ -39,6 +40,8 @@ class FlowInputs:
     wip_events: list[WipEvent]
     settled: dict[str, int] = field(default_factory=dict)
     """Cards read as counts per column instead of histories (see `flow_inputs`)."""
+    waiting: list[WaitingStay] = field(default_factory=list)
+    """The stays of cards read as stays alone instead of histories (see `flow_inputs`)."""
 
     @property
     def column_order(self) -> list[str]:
@@ -73,6 +76,7 @@ class FlowInputs:
             wip_limits=self.wip_limits,
             sle=sle,
             settled=self.settled,
+            waiting=self.waiting,
         )
 
 
@@ -93,16 +97,19 @@ started, with no move and no block since before :bound; NULL for every other car
 
 
 def _sort_cards(conn: Connection, squad_id: str, bound: datetime) -> dict[str, int]:
-    """Fill temp.flow_cards with the squad's cards and where each is settled (if it is); returns
-    the settled counts per column."""
+    """Fill temp.flow_cards with the squad's cards, where each is settled (if it is) and whether
+    it is waiting (the domain's `is_waiting`); returns the settled counts per column."""
     conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS flow_cards (uid TEXT PRIMARY KEY, settled_in TEXT)"
-        " WITHOUT ROWID"
+        "CREATE TEMP TABLE IF NOT EXISTS flow_cards"
+        " (uid TEXT PRIMARY KEY, settled_in TEXT, waiting INTEGER) WITHOUT ROWID"
     )
     conn.execute("DELETE FROM temp.flow_cards")
     conn.execute(
-        "INSERT INTO temp.flow_cards (uid, settled_in)"
-        f" SELECT c.uid, {_SETTLED_IN} FROM cards c"
+        "INSERT INTO temp.flow_cards (uid, settled_in, waiting)"
+        f" SELECT c.uid, {_SETTLED_IN},"
+        "  NOT coalesce(per_card.started, 0)"
+        "  AND NOT EXISTS (SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid)"
+        " FROM cards c"
         " LEFT JOIN ("
         "  SELECT t.card_uid, max(t.id) AS last_id,"
         "   max(coalesce(col.role, 'queue') != 'queue') AS started"
@@ -133,8 +140,9 @@ def flow_inputs(
     """Read every (or one) non-deleted card's stays and blocks for a squad.
 
     With `look_back_from` (the domain's `look_back_start` of the report to be made), cards
-    settled before it come as counts per column in `settled`, not as histories: the report is
-    the same, and on a large board most cards are such.
+    settled before it come as counts per column in `settled`, and waiting cards (never started,
+    never blocked) as their stays alone in `waiting`, not as histories: the report is the same,
+    and on a large board most cards are such.
     """
     roles = {
         column_id: ColumnRole(role)
@@ -145,9 +153,21 @@ def flow_inputs(
     only = " AND c.uid = ?" if card_uid else ""
     params: list[object] = [squad.id, *([card_uid] if card_uid else [])]
     settled: dict[str, int] = {}
+    waiting: list[WaitingStay] = []
     if look_back_from is not None and card_uid is None:
         settled = _sort_cards(conn, squad.id, look_back_from)
-        only = " AND c.uid IN (SELECT uid FROM temp.flow_cards WHERE settled_in IS NULL)"
+        only = (
+            " AND c.uid IN (SELECT uid FROM temp.flow_cards"
+            " WHERE settled_in IS NULL AND NOT waiting)"
+        )
+        waiting = [
+            (column_id, from_db_time(entered), _time(exited))
+            for column_id, entered, exited in conn.execute(
+                "SELECT t.column_id, t.entered_at, t.exited_at FROM temp.flow_cards f"
+                " JOIN card_transitions t ON t.card_uid = f.uid"
+                " WHERE f.settled_in IS NULL AND f.waiting ORDER BY t.id"
+            )
+        ]
     stays: dict[str, list[Stay]] = defaultdict(list)
     for uid, column_id, entered, exited in conn.execute(
         "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
@@ -175,14 +195,23 @@ def flow_inputs(
                 reason=reason, blocked_at=from_db_time(blocked), unblocked_at=_time(unblocked)
             )
         )
+    # Cards share a few tag and assignee lists: parse each distinct text once.
+    lists: dict[str, tuple[str, ...]] = {}
+
+    def parsed(text: str) -> tuple[str, ...]:
+        found = lists.get(text)
+        if found is None:
+            found = lists[text] = tuple(json.loads(text))
+        return found
+
     histories = [
         CardHistory.model_construct(
             uid=uid,
             key=key,
             created_at=from_db_time(created),
-            tag_ids=tuple(json.loads(tag_ids)),
+            tag_ids=parsed(tag_ids),
             class_of_service=ClassOfService(klass),
-            assignees=tuple(json.loads(assignees)),
+            assignees=parsed(assignees),
             stays=tuple(stays.get(uid, ())),
             blocks=tuple(blocks.get(uid, ())),
         )
@@ -204,7 +233,9 @@ def flow_inputs(
             [squad.id],
         )
     ]
-    return FlowInputs(squad, queries.columns(conn, squad.id), histories, wip_events, settled)
+    return FlowInputs(
+        squad, queries.columns(conn, squad.id), histories, wip_events, settled, waiting
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from kanban_tui.domain.flow import (
     finished_cycle_times,
     flow_efficiency,
     flow_report,
+    is_waiting,
     littles_law,
     look_back_start,
     percentile,
@@ -265,6 +266,29 @@ def test_settled_cards_can_be_counted_instead_of_read(
         history_days=history_days,
     )
     assert report(kept, settled=settled) == report(cards)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cards=histories(), zone=st.sampled_from(ZONES), unit=st.sampled_from(["days", "hours"]))
+def test_waiting_cards_can_be_read_as_stays_alone(
+    cards: list[CardHistory], zone: str, unit: str
+) -> None:
+    conventions = Conventions(zone=zone, unit="days" if unit == "days" else "hours")
+    kept = [c for c in cards if not is_waiting(c)]
+    stays = [
+        (s.column_id, s.entered_at, s.exited_at) for c in cards if is_waiting(c) for s in c.stays
+    ]
+    event(f"waiting cards: {'some' if len(kept) < len(cards) else 'none'}")
+    report = partial(
+        flow_report,
+        column_order=ORDER,
+        since=SINCE,
+        until=UNTIL,
+        now=NOW,
+        conventions=conventions,
+        wip_limits={"doing": 1},
+    )
+    assert report(kept, waiting=stays) == report(cards)
 
 
 def test_a_card_finished_before_the_look_back_is_settled_in_its_done_column() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from kanban_tui.domain.flow import CardHistory, settled_column
+from kanban_tui.domain.flow import CardHistory, is_waiting, settled_column
 from kanban_tui.domain.models import ColumnRole, Squad
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
@@ -71,7 +71,8 @@ def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: F
 def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(
     store: Store, squad: Squad, clock: FakeClock
 ) -> None:
-    """Every kind of card on either side of the bound: SQL and `settled_column` agree."""
+    """Every kind of card on either side of the bound: SQL, `settled_column` and `is_waiting`
+    agree."""
     finished = store.add_card(None, "finished long ago").card.key
     store.move_card(finished, "Doing")
     never_started = store.add_card(None, "waiting in the backlog").card.key
@@ -97,18 +98,23 @@ def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(
 
     everything = store.flow_inputs()
     assert not everything.settled
+    assert not everything.waiting
     for bound in [clock.now - timedelta(days=d) for d in (30, 20.5, 15, 5, 0)]:
         expected: Counter[str] = Counter()
         kept = []
+        waiting_stays = []
         for history in everything.histories:
             column = settled_column(history, bound)
-            if column is None:
-                kept.append(history.key)
-            else:
+            if column is not None:
                 expected[column] += 1
+            elif is_waiting(history):
+                waiting_stays += [(s.column_id, s.entered_at, s.exited_at) for s in history.stays]
+            else:
+                kept.append(history.key)
         split = store.flow_inputs(look_back_from=bound)
         assert sorted(h.key for h in split.histories) == sorted(kept)
         assert split.settled == dict(expected)
+        assert sorted(split.waiting) == sorted(waiting_stays)
     columns = {c.name: c.id for c in store.board().columns}
     late = store.flow_inputs(look_back_from=clock.now - timedelta(days=5))
     assert late.settled == {columns["Done"]: 2, columns["Backlog"]: 1}
@@ -116,3 +122,7 @@ def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(
         [in_flight, blocked_late, sent_back, reopened]
     )
     assert never_started not in [h.key for h in late.histories]
+    early = store.flow_inputs(look_back_from=clock.now - timedelta(days=30))
+    assert not early.settled
+    assert never_started not in [h.key for h in early.histories]
+    assert [stay[0] for stay in early.waiting] == [columns["Backlog"]]

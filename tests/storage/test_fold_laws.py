@@ -12,15 +12,16 @@ import random
 import tempfile
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kanban_tui.domain.errors import SquadboardError
-from kanban_tui.domain.flow import finished_at, started_at
+from kanban_tui.domain.flow import Conventions, finished_at, look_back_start, started_at
 from kanban_tui.domain.models import ClassOfService, ColumnRole
-from kanban_tui.storage.flow_data import FinishedCard
+from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import dump_projections
@@ -149,6 +150,10 @@ flow_operations = st.one_of(
     ),
     st.builds(lambda i: lambda s, k: s.archive_card(_card(k, i)), st.integers(0, 7)),
     st.builds(lambda i: lambda s, k: s.delete_card(_card(k, i)), st.integers(0, 7)),
+    st.builds(
+        lambda i: lambda s, k: s.block_card(_card(k, i), "waiting on legal"), st.integers(0, 7)
+    ),
+    st.builds(lambda i: lambda s, k: s.unblock_card(_card(k, i)), st.integers(0, 7)),
 )
 """Moves of a few cards, as flow metrics see them: rework, reopening, skips, late `--at` moves,
 done-to-done moves (Done to Released) and role changes."""
@@ -239,4 +244,34 @@ def test_starts_and_finishes_in_sql_agree_with_the_domain_definition(
             ),
             key=repr,
         )
+        store.close()
+
+
+@settings(FOLD_SETTINGS, max_examples=80)
+@given(
+    st.lists(st.integers(0, 4), min_size=3, max_size=8),
+    st.lists(flow_operations, min_size=1, max_size=40),
+    st.lists(st.integers(0, 300), min_size=40, max_size=40),
+    st.integers(0, 8),
+)
+def test_a_report_from_split_inputs_equals_one_from_every_history(
+    first_columns: list[int], ops: list[Operation], gaps: list[int], since_days_ago: int
+) -> None:
+    """Settled cards as counts and waiting cards as stays, sorted out in SQL, change nothing."""
+    with tempfile.TemporaryDirectory() as folder:
+        setup: list[Operation] = [
+            lambda s, k: s.add_column(None, "Released", role=ColumnRole.DONE),
+            *(_add(column, top=False, tagged=False) for column in first_columns),
+        ]
+        store = _play(Path(folder) / "board.db", setup + ops, [0] * len(setup) + gaps)
+        now = store.now()
+        conventions = Conventions(zone="Europe/Paris")
+        today = now.astimezone(conventions.tz).date()
+        since = today - timedelta(days=since_days_ago)
+        whole = store.flow_inputs()
+        split = store.flow_inputs(look_back_from=look_back_start(since, now, conventions))
+        report = partial(
+            FlowInputs.report, since=since, until=today, now=now, conventions=conventions
+        )
+        assert report(split) == report(whole)
         store.close()
