@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Static
@@ -20,6 +22,7 @@ from kanban_tui.app.screens.board import BoardScreen
 from kanban_tui.app.screens.flow import FlowData, FlowScreen
 from kanban_tui.app.widgets.charts import (
     AgingColumn,
+    BrailleCanvas,
     ChartView,
     bar_rows,
     cfd_cells,
@@ -29,6 +32,7 @@ from kanban_tui.app.widgets.charts import (
     render_aging,
     render_cfd,
     render_scatter,
+    scale,
     scatter_canvas,
 )
 from kanban_tui.domain.flow import Conventions, FlowReport, SleTarget, flow_report
@@ -249,6 +253,23 @@ def test_scatter_puts_dots_in_the_right_cells() -> None:
     assert canvas.char(2, 0) == "\u2840"
     blank = [(c, r) for r in range(2) for c in range(5) if canvas.char(c, r) == " "]
     assert len(blank) == 7
+
+
+@given(
+    points=st.lists(st.tuples(st.floats(-10, 100), st.floats(-5, 70)), max_size=60),
+    width=st.integers(1, 30),
+    height=st.integers(1, 12),
+    x_high=st.sampled_from([0.0, 1.0, 30.5, 90.0]),
+    y_max=st.sampled_from([0.0, 1.0, 57.0]),
+)
+def test_scatter_places_each_point_as_scale_does(
+    points: list[tuple[float, float]], width: int, height: int, x_high: float, y_max: float
+) -> None:
+    expected = BrailleCanvas(width, height)
+    for x, y in points:
+        dot_y = expected.dot_height - 1 - scale(y, 0.0, y_max, expected.dot_height)
+        expected.plot(scale(x, 0.0, x_high, expected.dot_width), dot_y)
+    assert scatter_canvas(points, width, height, (0.0, x_high), y_max).cells == expected.cells
 
 
 def test_all_eight_dots_make_a_full_cell() -> None:

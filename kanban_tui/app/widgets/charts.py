@@ -76,12 +76,32 @@ def scatter_canvas(
     x_range: tuple[float, float],
     y_max: float,
 ) -> BrailleCanvas:
-    """Plot (x, y) points on a canvas of `width` x `height` cells; y grows upwards from 0."""
+    """Plot (x, y) points on a canvas of `width` x `height` cells; y grows upwards from 0.
+
+    Each point goes through `scale`'s arithmetic inline (tens of thousands of points: a call
+    per coordinate was most of the drawing), and each distinct dot is plotted once.
+    """
     canvas = BrailleCanvas(width, height)
     x_low, x_high = x_range
-    for x, y in points:
-        dot_x = scale(x, x_low, x_high, canvas.dot_width)
-        dot_y = canvas.dot_height - 1 - scale(y, 0.0, y_max, canvas.dot_height)
+    x_steps, y_steps = canvas.dot_width - 1, canvas.dot_height - 1
+    if x_steps <= 0 or x_high <= x_low or y_steps <= 0 or y_max <= 0.0:
+        dots = {
+            (
+                scale(x, x_low, x_high, canvas.dot_width),
+                y_steps - scale(y, 0.0, y_max, canvas.dot_height),
+            )
+            for x, y in points
+        }
+    else:
+        x_span = x_high - x_low
+        dots = {
+            (
+                min(x_steps, max(0, round((x - x_low) / x_span * x_steps))),
+                y_steps - min(y_steps, max(0, round(y / y_max * y_steps))),
+            )
+            for x, y in points
+        }
+    for dot_x, dot_y in dots:
         canvas.plot(dot_x, dot_y)
     return canvas
 
