@@ -5,7 +5,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
-from itertools import accumulate
+from itertools import accumulate, islice
+from math import floor
 from random import Random
 
 from kanban_tui.domain.errors import InvalidInput
@@ -160,7 +161,7 @@ def sample_from_finishes(
 class _Block:
     """One block of draws for every trial: trial i owns draws [i * size, (i + 1) * size)."""
 
-    def __init__(self, draws: bytes | list[int], size: int, table: bytes | None, drop: bytes):
+    def __init__(self, draws: bytes, size: int, table: bytes, drop: bytes):
         self._draws = draws
         self._size = size
         self._table = table
@@ -169,14 +170,51 @@ class _Block:
     def days(self, trial: int) -> Sequence[int]:
         """The daily throughputs this block holds for `trial`, in order."""
         part = self._draws[trial * self._size : (trial + 1) * self._size]
-        if isinstance(part, bytes) and self._table is not None:
-            # One random byte per day, mapped to a sampled day's throughput; bytes above the
-            # largest multiple of the window length are dropped so every day stays equally likely.
-            return part.translate(self._table, self._drop)
-        return part
+        # One random byte per day, mapped to a sampled day's throughput; bytes above the
+        # largest multiple of the window length are dropped so every day stays equally likely.
+        return part.translate(self._table, self._drop)
 
 
-def _blocks(daily: Sequence[int], seed: int, trials: int) -> Iterator[_Block]:
+class _LazyBlock:
+    """A block drawn as `rng.choices(daily, k=size * trials)` would draw it, but only as far as
+    each trial reads it: the draws nobody reads are skipped, not computed.
+
+    `choices` takes one `random()` per draw, and `random()` takes two 32-bit words from the
+    generator; `getrandbits(64 * n)` takes the same 2n words, so skipping n draws leaves the
+    generator exactly where drawing them would. Trials must be read in increasing order.
+    """
+
+    def __init__(self, rng: Random, daily: Sequence[int], size: int, trials: int):
+        self._random = rng.random
+        self._skip = rng.getrandbits
+        self._daily = daily
+        self._size = size
+        self._end = size * trials
+        self._position = 0
+        """Draws of this block taken from the generator so far."""
+
+    def _advance(self, to: int) -> None:
+        if to > self._position:
+            self._skip(64 * (to - self._position))
+            self._position = to
+
+    def days(self, trial: int) -> Iterator[int]:
+        """The daily throughputs this block holds for `trial`, drawn one by one as read."""
+        begin = trial * self._size
+        if begin < self._position:
+            raise ValueError("trials are read in increasing order")
+        self._advance(begin)
+        random, daily, n = self._random, self._daily, float(len(self._daily))
+        for _ in range(self._size):
+            self._position += 1
+            yield daily[floor(random() * n)]
+
+    def finish(self) -> None:
+        """Leave the generator where drawing the whole block would."""
+        self._advance(self._end)
+
+
+def _blocks(daily: Sequence[int], seed: int, trials: int) -> Iterator[_Block | _LazyBlock]:
     """Blocks of draws, each generated whole and in order from one seeded generator.
 
     A trial's days therefore depend only on the seed and its index, never on how many days
@@ -185,17 +223,16 @@ def _blocks(daily: Sequence[int], seed: int, trials: int) -> Iterator[_Block]:
     """
     rng = Random(seed)
     size = len(daily)
-    fast = size <= 256 and max(daily) <= 255
-    kept = 256 // size * size
-    table = bytes(daily[b % size] if b < kept else 0 for b in range(256)) if fast else None
-    drop = bytes(range(kept, 256)) if fast else b""
+    if size <= 256 and max(daily) <= 255:
+        kept = 256 // size * size
+        table = bytes(daily[b % size] if b < kept else 0 for b in range(256))
+        drop = bytes(range(kept, 256))
+        while True:
+            yield _Block(rng.randbytes(_BLOCK_DAYS * trials), _BLOCK_DAYS, table, drop)
     while True:
-        draws: bytes | list[int] = (
-            rng.randbytes(_BLOCK_DAYS * trials)
-            if fast
-            else rng.choices(daily, k=_BLOCK_DAYS * trials)
-        )
-        yield _Block(draws, _BLOCK_DAYS, table, drop)
+        block = _LazyBlock(rng, daily, _BLOCK_DAYS, trials)
+        yield block
+        block.finish()
 
 
 def _finish_days(
@@ -211,17 +248,32 @@ def _finish_days(
     for block in _blocks(daily, seed, trials):
         waiting = []
         for trial in pending:
-            days = block.days(trial)
             total = totals[trial]
-            reached = total + sum(days)
-            if reached >= items:
+            if isinstance(block, _LazyBlock):
+                drawn = 0
+                for count in block.days(trial):
+                    drawn += 1
+                    total += count
+                    if total >= items:
+                        break
+                crossed_on = drawn if total >= items else None
+            else:
+                days = block.days(trial)
+                drawn = len(days)  # fewer than the block's days when bytes were dropped
+                reached = total + sum(days)
                 # Only the block that crosses the target needs its running totals.
-                running = list(accumulate(days, initial=total))
-                day = elapsed[trial] + bisect_left(running, items)
+                crossed_on = (
+                    bisect_left(list(accumulate(days, initial=total)), items)
+                    if reached >= items
+                    else None
+                )
+                total = reached
+            if crossed_on is not None:
+                day = elapsed[trial] + crossed_on
                 result[trial] = day if day <= max_days else None
                 continue
-            totals[trial] = reached
-            elapsed[trial] += len(days)
+            totals[trial] = total
+            elapsed[trial] += drawn
             if elapsed[trial] < max_days:
                 waiting.append(trial)
         pending = waiting
@@ -240,7 +292,7 @@ def _counts(daily: Sequence[int], days: int, seed: int, trials: int) -> list[int
     for block in _blocks(daily, seed, trials):
         waiting = []
         for trial in pending:
-            drawn = block.days(trial)[: needed[trial]]
+            drawn = list(islice(block.days(trial), needed[trial]))
             counts[trial] += sum(drawn)
             needed[trial] -= len(drawn)
             if needed[trial] > 0:

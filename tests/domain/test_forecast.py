@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from random import Random
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +16,7 @@ from kanban_tui.domain.flow import Conventions
 from kanban_tui.domain.forecast import (
     MAX_DAYS,
     TRIALS,
+    _blocks,
     forecast_how_many,
     forecast_when,
     sample_from_daily,
@@ -195,3 +198,30 @@ def test_how_many_is_deterministic_and_monotone_in_the_date(
     assert near.p85 <= later.p85
     assert near.p95 <= later.p95
     assert near.p50 >= near.p70 >= near.p85 >= near.p95
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    daily=st.lists(st.integers(0, 400), min_size=1, max_size=300).filter(
+        lambda d: len(d) > 256 or max(d) > 255
+    ),
+    seed=st.integers(0, 2**31),
+    trials=st.integers(1, 12),
+    reads=st.lists(st.tuples(st.booleans(), st.integers(0, 70)), min_size=12, max_size=12),
+)
+def test_lazy_blocks_draw_exactly_what_random_choices_draws(
+    daily: list[int], seed: int, trials: int, reads: list[tuple[bool, int]]
+) -> None:
+    """Days over 255 cards (or windows over 256 days) draw with `random.choices`, lazily."""
+    size = 64
+    expected = Random(seed).choices(daily, k=2 * size * trials)
+    blocks = _blocks(daily, seed, trials)
+    first = next(blocks)
+    for trial, (read, count) in enumerate(reads[:trials]):
+        if read:  # some trials are skipped, others read only partly
+            got = list(islice(first.days(trial), count))
+            assert got == expected[trial * size : trial * size + min(count, size)]
+    second = next(blocks)
+    last = trials - 1
+    start = (trials + last) * size
+    assert list(second.days(last)) == expected[start : start + size]
