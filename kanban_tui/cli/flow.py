@@ -101,7 +101,11 @@ def stats(
     start, end = _period(state, conventions.tz, since, until)
     now = state.clock()
     inputs = store.flow_inputs(found.name, look_back_from=look_back_start(start, now, conventions))
-    report = inputs.report(since=start, until=end, now=now, conventions=conventions)
+    # Only --json and the card table of --csv show per-card measures.
+    per_card = as_json or (as_csv and by is None)
+    report = inputs.report(
+        since=start, until=end, now=now, conventions=conventions, per_card=per_card
+    )
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}
     groups = _groups(report, by)

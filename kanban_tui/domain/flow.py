@@ -1688,6 +1688,7 @@ def flow_report(
     history_days: int = SLE_HISTORY_DAYS,
     settled: Mapping[str, int] | None = None,
     waiting: Iterable[WaitingStay] = (),
+    per_card: bool = True,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1707,6 +1708,8 @@ def flow_report(
             with their histories.
         waiting: the stays of cards left out of `histories` because `is_waiting` holds for them;
             the report is the same as with their histories.
+        per_card: False leaves `cards` empty, for callers that show no per-card measures
+            (on a large board they are a third of the work).
     """
     conv = conventions or Conventions()
     now = _aware(now)
@@ -1722,11 +1725,13 @@ def flow_report(
     bands = _aging_bands(flows, column_order, now, conv, history_days)
     past = _recent_cycle_times(flows, now, conv, history_days)
     flying = _in_flight(flows, now, conv, level.value, bands, past)
-    flying_uids = {c.uid for c in flying}
-    cards = [card_flow(f.card, column_order, now, conv) for f in done]
-    cards += [
-        card_flow(f.card, column_order, now, conv) for f in flows if f.card.uid in flying_uids
-    ]
+    cards: list[CardFlow] = []
+    if per_card:
+        flying_uids = {c.uid for c in flying}
+        cards = [card_flow(f.card, column_order, now, conv) for f in done]
+        cards += [
+            card_flow(f.card, column_order, now, conv) for f in flows if f.card.uid in flying_uids
+        ]
     return FlowReport(
         since=since,
         until=window.last,

@@ -52,10 +52,17 @@ class FlowInputs:
         return {c.id: c.wip_limit for c in self.columns if c.wip_limit is not None}
 
     def report(
-        self, *, since: date, until: date, now: datetime, conventions: Conventions
+        self,
+        *,
+        since: date,
+        until: date,
+        now: datetime,
+        conventions: Conventions,
+        per_card: bool = True,
     ) -> FlowReport:
         """The squad's flow report for a period, with its configured SLE (if any) in the
-        report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`."""
+        report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`.
+        `per_card=False` leaves the report's `cards` empty (see `flow_report`)."""
         days = self.squad.sle_days
         sle = (
             SleTarget(
@@ -77,6 +84,7 @@ class FlowInputs:
             sle=sle,
             settled=self.settled,
             waiting=self.waiting,
+            per_card=per_card,
         )
 
 

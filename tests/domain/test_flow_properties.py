@@ -141,6 +141,16 @@ def test_report_invariants(cards: list[CardHistory], zone: str, unit: str) -> No
     )
     assert report.throughput == report.cycle_time.n == report.breakdowns.finished
     assert report.arrivals - report.throughput == report.net_flow
+    without_cards = flow_report(
+        cards,
+        column_order=ORDER,
+        since=SINCE,
+        until=UNTIL,
+        now=NOW,
+        conventions=conventions,
+        per_card=False,
+    )
+    assert without_cards == report.model_copy(update={"cards": ()})
     for card in cards:
         efficiency = flow_efficiency(card, NOW)
         assert efficiency is None or -1e-9 <= efficiency <= 1 + 1e-9

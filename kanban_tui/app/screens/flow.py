@@ -224,7 +224,9 @@ def compute_flow(
     conventions = Conventions(zone=found.timezone)
     since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
     inputs = store.flow_inputs(found.name, look_back_from=look_back_start(since, now, conventions))
-    report = inputs.report(since=since, until=until, now=now, conventions=conventions)
+    report = inputs.report(
+        since=since, until=until, now=now, conventions=conventions, per_card=False
+    )
     forecast: WhenForecast | None = None
     forecast_error: str | None = None
     try:
@@ -450,11 +452,9 @@ class FlowScreen(Screen[None]):
         self.query_one("#chart-cfd", ChartView).show(
             lambda w, h: render_cfd(names, counts, width=w, height=h, x_labels=cfd_dates)
         )
-        cycle_times = [
-            c.cycle_time
-            for c in report.cards
-            if c.finished_at is not None and c.cycle_time is not None
-        ]
+        # The report leaves out per-card measures; the scatter has every cycle time.
+        assert self.scatter is not None, "the scatter's message comes first"
+        cycle_times = [cycle for _, cycle in self.scatter.points]
         self.query_one("#chart-histogram", ChartView).show(
             lambda w, h: self._histogram(cycle_times, unit, w, h)
         )
