@@ -842,16 +842,19 @@ def is_waiting(card: CardHistory) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Flow:
-    """A card with its start and finish worked out once."""
+    """A card with its start, finish and cycle time worked out once."""
 
     card: CardHistory
     start: datetime | None
     finish: datetime | None
     start_day: date | None
     finish_day: date | None
+    cycle: float | None
+    """In the Conventions' unit; None until the card finished."""
 
 
-def _flows(histories: Iterable[CardHistory], zone: ZoneInfo) -> list[_Flow]:
+def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_Flow]:
+    zone = conventions.tz
     flows = []
     for card in histories:
         start, finish = _start_finish(card)
@@ -862,6 +865,11 @@ def _flows(histories: Iterable[CardHistory], zone: ZoneInfo) -> list[_Flow]:
                 finish=finish,
                 start_day=start.astimezone(zone).date() if start else None,
                 finish_day=finish.astimezone(zone).date() if finish else None,
+                cycle=(
+                    conventions.duration(start, finish)
+                    if start is not None and finish is not None
+                    else None
+                ),
             )
         )
     return flows
@@ -943,7 +951,7 @@ def daily_flow(
     Days after today are not counted.
     """
     window = _window(since, until, now, conventions)
-    return tuple(_daily(_flows(histories, window.zone), window))
+    return tuple(_daily(_flows(histories, conventions), window))
 
 
 def _weeks(days: Sequence[DayFlow]) -> list[WeekFlow]:
@@ -1072,10 +1080,10 @@ def _finished_in(flows: Iterable[_Flow], window: _Window) -> list[_Flow]:
     return sorted(done, key=lambda f: (f.finish or window.start, f.card.key))
 
 
-def _cycle(f: _Flow, conventions: Conventions) -> float:
-    if f.start is None or f.finish is None:
+def _cycle(f: _Flow) -> float:
+    if f.cycle is None:
         raise ValueError(f"card {f.card.key} has not finished")
-    return conventions.duration(f.start, f.finish)
+    return f.cycle
 
 
 def cycle_time_percentiles(
@@ -1131,7 +1139,7 @@ def _recent_cycle_times(
     today = now.astimezone(conventions.tz).date()
     first = today - timedelta(days=history_days - 1)
     return [
-        _cycle(f, conventions)
+        _cycle(f)
         for f in flows
         if f.finish is not None and f.finish <= now and f.finish_day and f.finish_day >= first
     ]
@@ -1154,7 +1162,7 @@ def _service_level(
         percent, sample = 85, len(recent)
         value = percentile(recent, 85) if recent else None
         source = "history" if recent else "none"
-    done = [_cycle(f, conventions) for f in _finished_in(flows, window)]
+    done = [_cycle(f) for f in _finished_in(flows, window)]
     hits = sum(1 for c in done if value is not None and c <= value)
     return ServiceLevel(
         value=value,
@@ -1189,7 +1197,7 @@ def service_level(
         history_days: how far back a history-based SLE looks.
     """
     window = _window(since, until, now, conventions)
-    flows = _flows(histories, window.zone)
+    flows = _flows(histories, conventions)
     return _service_level(flows, window, _aware(now), conventions, target, history_days)
 
 
@@ -1231,7 +1239,7 @@ def aging_bands(
     Uses stays that began after the card's start and ended in the last `history_days` local days.
     """
     now = _aware(now)
-    flows = _flows(histories, conventions.tz)
+    flows = _flows(histories, conventions)
     return tuple(_aging_bands(flows, column_order, now, conventions, history_days))
 
 
@@ -1306,7 +1314,7 @@ def in_flight(
         history_days: pace compares the age with cycle times finished in these last local days.
     """
     now = _aware(now)
-    flows = _flows(histories, conventions.tz)
+    flows = _flows(histories, conventions)
     past = _recent_cycle_times(flows, now, conventions, history_days)
     return tuple(_in_flight(flows, now, conventions, sle_value, bands, past))
 
@@ -1351,7 +1359,7 @@ def _littles_law(flows: Sequence[_Flow], window: _Window, conventions: Conventio
         age_start = _mean_age(flows, before, window.start, conventions)
         age_end = _mean_age(flows, window.last, window.end, conventions)
     throughput = departures / length if length else 0.0
-    avg_cycle = sum(_cycle(f, conventions) for f in done) / departures if departures else None
+    avg_cycle = sum(_cycle(f) for f in done) / departures if departures else None
     predicted = avg_wip / throughput if throughput else None
     flags: list[LittleFlag] = []
     if not departures:
@@ -1429,7 +1437,7 @@ def littles_law(
     work in flight (`exact`); otherwise the flags name the caveats that apply.
     """
     window = _window(since, until, now, conventions)
-    return _littles_law(_flows(histories, window.zone), window, conventions)
+    return _littles_law(_flows(histories, conventions), window, conventions)
 
 
 def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
@@ -1525,7 +1533,7 @@ def blocker_clusters(
     time of all cards in the period (the integral of WIP).
     """
     window = _window(since, until, now, conventions)
-    return tuple(_blockers(_flows(histories, window.zone), window, _aware(now)))
+    return tuple(_blockers(_flows(histories, conventions), window, _aware(now)))
 
 
 def _wip_exceptions(
@@ -1605,13 +1613,12 @@ def _groups(
     finished: Sequence[_Flow],
     wip: Sequence[_Flow],
     keys_of: Callable[[CardHistory], Sequence[str | None]],
-    conventions: Conventions,
 ) -> tuple[Group, ...]:
     cycles: dict[str | None, list[float]] = defaultdict(list)
     wip_counts: Counter[str | None] = Counter()
     for f in finished:
         for key in keys_of(f.card):
-            cycles[key].append(_cycle(f, conventions))
+            cycles[key].append(_cycle(f))
     for f in wip:
         for key in keys_of(f.card):
             wip_counts[key] += 1
@@ -1629,7 +1636,7 @@ def _groups(
     return tuple(sorted(groups, key=lambda g: (-g.throughput, -g.wip, g.key is None, g.key or "")))
 
 
-def _breakdowns(flows: Sequence[_Flow], window: _Window, conventions: Conventions) -> Breakdowns:
+def _breakdowns(flows: Sequence[_Flow], window: _Window) -> Breakdowns:
     finished = _finished_in(flows, window)
     wip = [f for f in flows if _wip_at_day_end(f, window.last)]
 
@@ -1645,9 +1652,9 @@ def _breakdowns(flows: Sequence[_Flow], window: _Window, conventions: Convention
     finished_untagged = sum(1 for f in finished if not f.card.tag_ids)
     wip_untagged = sum(1 for f in wip if not f.card.tag_ids)
     return Breakdowns(
-        by_tag=_groups(finished, wip, tags, conventions),
-        by_class_of_service=_groups(finished, wip, service, conventions),
-        by_assignee=_groups(finished, wip, people, conventions),
+        by_tag=_groups(finished, wip, tags),
+        by_class_of_service=_groups(finished, wip, service),
+        by_assignee=_groups(finished, wip, people),
         finished=len(finished),
         finished_untagged=finished_untagged,
         finished_untagged_share=_share(finished_untagged, len(finished)),
@@ -1671,7 +1678,7 @@ def breakdowns(
     the period. A card with several tags (or assignees) counts in each of their groups.
     """
     window = _window(since, until, now, conventions)
-    return _breakdowns(_flows(histories, window.zone), window, conventions)
+    return _breakdowns(_flows(histories, conventions), window)
 
 
 def flow_report(
@@ -1714,12 +1721,12 @@ def flow_report(
     conv = conventions or Conventions()
     now = _aware(now)
     window = _window(since, until, now, conv)
-    flows = _flows(histories, window.zone)
+    flows = _flows(histories, conv)
     days = _daily(flows, window)
     weeks = _weeks(days)
     cfd = _cfd(histories, column_order, window, settled, waiting)
     done = _finished_in(flows, window)
-    cycle_times = [_cycle(f, conv) for f in done]
+    cycle_times = [_cycle(f) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
     level = _service_level(flows, window, now, conv, sle, history_days)
     bands = _aging_bands(flows, column_order, now, conv, history_days)
@@ -1755,7 +1762,7 @@ def flow_report(
         in_flight=tuple(flying),
         blockers=tuple(_blockers(flows, window, now)),
         wip_exceptions=_wip_exceptions(wip_events, window, cfd, wip_limits),
-        breakdowns=_breakdowns(flows, window, conv),
+        breakdowns=_breakdowns(flows, window),
         cards=tuple(cards),
     )
 

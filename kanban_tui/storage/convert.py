@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from kanban_tui.domain.events import Event
 from kanban_tui.domain.models import Card, Column, Squad, Transition, ValueTag
 from kanban_tui.domain.retro import Period, Retro, RetroFormat, RetroNote
 
 Row = dict[str, Any]
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def trusted(model: type[Model], fields: dict[str, Any]) -> Model:
+    """`model.model_construct(**fields)` for values from our own projections that name every
+    field: pydantic's looks up aliases and defaults field by field, which doubles the cost
+    over the hundreds of thousands of stays a large board's flow metrics read."""
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def to_db_time(moment: datetime) -> str:

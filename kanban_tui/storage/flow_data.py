@@ -1,8 +1,8 @@
 """What flow metrics need, read from the projections in a few set-based queries (no replay).
 
 Transitions and blocks are already projected per card, so a squad's whole history is three
-scans ordered by card; rows become domain models without re-validation (they come from our own
-projections, with times already in UTC).
+scans ordered by card; rows become domain models without re-validation (`trusted`: they come
+from our own projections, with times already in UTC).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from kanban_tui.domain.flow import (
 from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
-from kanban_tui.storage.convert import from_db_time, to_db_time
+from kanban_tui.storage.convert import from_db_time, to_db_time, trusted
 
 
 @dataclass(frozen=True)
@@ -184,11 +184,14 @@ def flow_inputs(
         params,
     ):
         stays[uid].append(
-            Stay.model_construct(
-                column_id=column_id,
-                role=roles.get(column_id, ColumnRole.QUEUE),
-                entered_at=from_db_time(entered),
-                exited_at=_time(exited),
+            trusted(
+                Stay,
+                {
+                    "column_id": column_id,
+                    "role": roles.get(column_id, ColumnRole.QUEUE),
+                    "entered_at": from_db_time(entered),
+                    "exited_at": _time(exited),
+                },
             )
         )
     blocks: dict[str, list[BlockSpan]] = defaultdict(list)
@@ -199,10 +202,16 @@ def flow_inputs(
         params,
     ):
         blocks[uid].append(
-            BlockSpan.model_construct(
-                reason=reason, blocked_at=from_db_time(blocked), unblocked_at=_time(unblocked)
+            trusted(
+                BlockSpan,
+                {
+                    "reason": reason,
+                    "blocked_at": from_db_time(blocked),
+                    "unblocked_at": _time(unblocked),
+                },
             )
         )
+    classes = {c.value: c for c in ClassOfService}
     # Cards share a few tag and assignee lists: parse each distinct text once.
     lists: dict[str, tuple[str, ...]] = {}
 
@@ -213,15 +222,18 @@ def flow_inputs(
         return found
 
     histories = [
-        CardHistory.model_construct(
-            uid=uid,
-            key=key,
-            created_at=from_db_time(created),
-            tag_ids=parsed(tag_ids),
-            class_of_service=ClassOfService(klass),
-            assignees=parsed(assignees),
-            stays=tuple(stays.get(uid, ())),
-            blocks=tuple(blocks.get(uid, ())),
+        trusted(
+            CardHistory,
+            {
+                "uid": uid,
+                "key": key,
+                "created_at": from_db_time(created),
+                "tag_ids": parsed(tag_ids),
+                "class_of_service": classes[klass],
+                "assignees": parsed(assignees),
+                "stays": tuple(stays.get(uid, ())),
+                "blocks": tuple(blocks.get(uid, ())),
+            },
         )
         for uid, key, created, tag_ids, klass, assignees in conn.execute(
             "SELECT c.uid, c.key, c.created_at, c.tag_ids, c.class_of_service, c.assignees"
