@@ -217,6 +217,18 @@ def test_the_state_depends_on_the_set_of_events_not_their_storage_order(
         copy.close()
 
 
+def _play_flow(
+    path: Path, first_columns: list[int], ops: list[Operation], gaps: list[int]
+) -> Store:
+    """A board with a second done column (Released), cards added to `first_columns`, then
+    `flow_operations`."""
+    setup: list[Operation] = [
+        lambda s, k: s.add_column(None, "Released", role=ColumnRole.DONE),
+        *(_add(column, top=False, tagged=False) for column in first_columns),
+    ]
+    return _play(path, setup + ops, [0] * len(setup) + gaps)
+
+
 @settings(FOLD_SETTINGS, max_examples=80)
 @given(
     st.lists(st.integers(0, 4), min_size=1, max_size=8),
@@ -227,11 +239,7 @@ def test_starts_and_finishes_in_sql_agree_with_the_domain_definition(
     first_columns: list[int], ops: list[Operation], gaps: list[int]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        setup: list[Operation] = [
-            lambda s, k: s.add_column(None, "Released", role=ColumnRole.DONE),
-            *(_add(column, top=False, tagged=False) for column in first_columns),
-        ]
-        store = _play(Path(folder) / "board.db", setup + ops, [0] * len(setup) + gaps)
+        store = _play_flow(Path(folder) / "board.db", first_columns, ops, gaps)
         histories = store.flow_inputs().histories
         finished = [h for h in histories if finished_at(h) is not None]
         _, finishes = store.finish_times()
@@ -259,11 +267,7 @@ def test_a_report_from_split_inputs_equals_one_from_every_history(
 ) -> None:
     """Settled cards as counts and waiting cards as stays, sorted out in SQL, change nothing."""
     with tempfile.TemporaryDirectory() as folder:
-        setup: list[Operation] = [
-            lambda s, k: s.add_column(None, "Released", role=ColumnRole.DONE),
-            *(_add(column, top=False, tagged=False) for column in first_columns),
-        ]
-        store = _play(Path(folder) / "board.db", setup + ops, [0] * len(setup) + gaps)
+        store = _play_flow(Path(folder) / "board.db", first_columns, ops, gaps)
         now = store.now()
         conventions = Conventions(zone="Europe/Paris")
         today = now.astimezone(conventions.tz).date()
