@@ -6,7 +6,7 @@ card started yesterday is 2 days old (`end_date - start_date + 1`, minimum 1).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 DAY_CONVENTION = "days are inclusive calendar days in the squad's time zone (same day = 1 day)"
@@ -15,4 +15,9 @@ DAY_CONVENTION = "days are inclusive calendar days in the squad's time zone (sam
 
 def calendar_days(start: datetime, end: datetime, zone: ZoneInfo) -> int:
     """Inclusive calendar days from `start` to `end` in `zone` (at least 1)."""
-    return max(1, (end.astimezone(zone).date() - start.astimezone(zone).date()).days + 1)
+    return inclusive_days(start.astimezone(zone).date(), end.astimezone(zone).date())
+
+
+def inclusive_days(first: date, last: date) -> int:
+    """Inclusive calendar days from local day `first` to local day `last` (at least 1)."""
+    return max(1, (last - first).days + 1)

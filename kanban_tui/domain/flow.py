@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, field_validator
 
-from kanban_tui.domain.days import DAY_CONVENTION, calendar_days
+from kanban_tui.domain.days import DAY_CONVENTION, calendar_days, inclusive_days
 from kanban_tui.domain.errors import InvalidInput
 from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
 from kanban_tui.domain.rules import check_timezone
@@ -1125,12 +1125,21 @@ def finished_cycle_times(
         conventions: zone and unit.
     """
     window = _window(since, until, now, conventions)
-    return [
-        (finish, conventions.duration(start, finish))
-        for started, finish in spans
-        if window.index(window.local(finish)) is not None
-        and (start := flow_start(started, finish)) is not None
-    ]
+    zone, in_days = window.zone, conventions.unit == "days"
+    found = []
+    for started, finish in spans:
+        finish_day = finish.astimezone(zone).date()
+        if window.index(finish_day) is None:
+            continue
+        start = flow_start(started, finish) or finish
+        # Conventions.duration in days, reusing the finish's local day (one conversion less).
+        cycle = (
+            float(inclusive_days(start.astimezone(zone).date(), finish_day))
+            if in_days
+            else conventions.duration(start, finish)
+        )
+        found.append((finish, cycle))
+    return found
 
 
 def _recent_cycle_times(

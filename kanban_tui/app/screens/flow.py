@@ -9,6 +9,7 @@ charts draw themselves once per data or size change; the screen stays usable mea
 from __future__ import annotations
 
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -57,6 +58,8 @@ DEFAULT_PERIOD = 90
 FORECAST_ITEMS = 10
 """The forecast answers "when will this many more cards be done?"."""
 FORECAST_TRIALS = 10_000
+SCATTER_PAINT_WAIT = 0.5
+"""Seconds the worker waits at most for the scatter to be painted before computing the rest."""
 LOW_SAMPLE_NOTE = " ⚠ low sample"
 PERCENTILE_NOTE = "percentiles: rank = floor(p*n)"
 
@@ -82,6 +85,8 @@ class ScatterComputed(Message):
     """The worker read the finished cards and placed them on the scatter."""
 
     data: ScatterData
+    shown: threading.Event = field(default_factory=threading.Event)
+    """Set once the scatter is on screen (or will not be): the worker waits for it."""
 
 
 @dataclass(frozen=True)
@@ -316,7 +321,12 @@ class FlowScreen(Screen[None]):
             scatter = compute_scatter(self.store, now, self.squad_name, period_days)
             if worker.is_cancelled:
                 return
-            self.post_message(ScatterComputed(scatter))
+            message = ScatterComputed(scatter)
+            self.post_message(message)
+            # The rest holds the GIL for seconds: let the UI thread paint the scatter first.
+            message.shown.wait(timeout=SCATTER_PAINT_WAIT)
+            if worker.is_cancelled:
+                return
             data = compute_flow(
                 self.store, now, self.squad_name, period_days, self.seed, scatter.finishes
             )
@@ -338,12 +348,14 @@ class FlowScreen(Screen[None]):
     def scatter_computed(self, message: ScatterComputed) -> None:
         data = message.data
         if data.period_days != self.period_days:
+            message.shown.set()
             return  # a period the user has already moved away from
         self.scatter = data
         self.query_one("#flow-status", Static).update(
             Text(f"computing the rest of {data.period_days} days…", style="dim italic")
         )
         self._show_scatter(data)
+        self.call_after_refresh(message.shown.set)
 
     @on(FlowComputed)
     def flow_computed(self, message: FlowComputed) -> None:
