@@ -18,12 +18,20 @@ from tests.storage.helpers import settle
 WAIT_SECONDS = 5.0
 
 
+def shown_in(pilot: Driver, column: str) -> list[str]:
+    """The keys a column shows, or none while the board is still loading."""
+    try:
+        return keys_in(pilot, column)
+    except AssertionError:  # the columns are not mounted yet
+        return []
+
+
 async def until(pilot: Driver, column: str, key: str) -> None:
     for _ in range(int(WAIT_SECONDS / 0.1)):
-        if key in keys_in(pilot, column):
+        if key in shown_in(pilot, column):
             return
         await pilot.pause(0.1)
-    raise AssertionError(f"{column} still shows {keys_in(pilot, column)}, without {key}")
+    raise AssertionError(f"{column} still shows {shown_in(pilot, column)}, without {key}")
 
 
 @pytest.mark.slow
