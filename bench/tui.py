@@ -543,16 +543,22 @@ def run(settings: Settings, before: Path | None = None) -> list[Samples]:
     samples = {(n, v): Samples(n, v) for n in settings.sizes for v in versions}
     try:
         boards = {}
-        for cards in settings.sizes:
-            _say(f"building a {cards}-card demo board ...")
-            boards[cards] = build_board(cards, scratch, env)
+        for version, extra in versions.items():
+            # Each version writes its own boards: an older one cannot open a newer schema.
+            folder = scratch / (version or "checkout")
+            folder.mkdir()
+            for cards in settings.sizes:
+                _say(f"building a {cards}-card demo board {version} ...")
+                boards[cards, version] = build_board(cards, folder, {**env, **extra})
         tmux.start()
         _say("warm-up launch of each app (not counted) ...")
         warm = Settings(settings.sizes, 1, 1, 0.0, ())
         launch_minimal(tmux, warm, idle=False)
         for cards in settings.sizes:
-            for extra in versions.values():
-                launch_board(tmux, boards[cards], scratch, warm, idle=False, extra_env=extra)
+            for version, extra in versions.items():
+                launch_board(
+                    tmux, boards[cards, version], scratch, warm, idle=False, extra_env=extra
+                )
         for round_ in range(1, settings.runs + 1):
             _say(f"round {round_}/{settings.runs}: minimal app ...")
             minimal.launches.append(launch_minimal(tmux, settings, idle=True))
@@ -563,7 +569,12 @@ def run(settings: Settings, before: Path | None = None) -> list[Samples]:
                     one = samples[cards, version]
                     _say(f"round {round_}/{settings.runs}: {one.name} ...")
                     launch = launch_board(
-                        tmux, boards[cards], scratch, settings, idle, extra_env=versions[version]
+                        tmux,
+                        boards[cards, version],
+                        scratch,
+                        settings,
+                        idle,
+                        extra_env=versions[version],
                     )
                     one.launches.append(launch)
                     moves = ", ".join(f"{m * 1000:.0f}" for m in launch.moves_s)
