@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from random import Random
@@ -126,26 +125,11 @@ def test_bad_questions_are_refused() -> None:
         sample_from_daily(MONDAY, [1, -1])
 
 
-def test_ten_thousand_trials_run_well_under_half_a_second() -> None:
-    sample = sample_from_daily(MONDAY, TYPICAL)
-    forecast_when(sample, 1, seed=0, trials=10)  # build the models' schemas first
-    best_when = best_many = float("inf")
-    for seed in range(3):
-        started = time.perf_counter()
-        when = forecast_when(sample, 50, seed=seed)
-        best_when = min(best_when, time.perf_counter() - started)
-        started = time.perf_counter()
-        forecast_how_many(sample, sample.window_end + timedelta(days=90), seed=seed)
-        best_many = min(best_many, time.perf_counter() - started)
-    assert when.trials == TRIALS == 10_000
-    assert best_when < 0.5
-    assert best_many < 0.5
-
-
 def test_ten_thousand_trials_repeat_exactly_for_a_seed() -> None:
     sample = sample_from_daily(MONDAY, TYPICAL)
     first = forecast_when(sample, 30, seed=2026)
     assert forecast_when(sample, 30, seed=2026) == first
+    assert first.trials == TRIALS == 10_000
     assert first.seed == 2026
     assert (first.window_start, first.window_days) == (MONDAY, 84)
     # 30 cards at about one a day: the 85th percentile lands a little over a month out.
