@@ -90,3 +90,18 @@ async def test_the_facilitator_closes_the_retro_from_the_palette(
         assert isinstance(top(pilot), RetroScreen)  # a closed retro asks for no note
     assert seeded.retro_board(1).retro.closed
     assert seeded.retro_board(1).notes == ()
+
+
+async def test_without_a_retro_the_screen_says_so_once_and_shows_one_when_started(
+    seeded: Store, make_app: MakeApp
+) -> None:
+    async with make_app(poll_seconds=0.05).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.pause(0.5)  # ten polls
+        assert isinstance(pilot.app.screen, RetroScreen)
+        assert "no retro yet" in screen_text(pilot.app)
+        assert not pilot.app._notifications  # said in the title, not a toast per poll
+        seeded.start_retro()
+        await _until_shown(pilot, "Retro 1")

@@ -47,6 +47,8 @@ class RetroUnavailable(Message):
     """The retro could not be read or changed (no retro yet, closed, vote limit…)."""
 
     reason: str
+    position: int | None = None
+    """For a failed read: the log position it saw, so polling waits for the next change."""
 
 
 def figures_table(evidence: Evidence) -> Table:
@@ -151,13 +153,14 @@ class RetroScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="retro-read", exit_on_error=False)
     def load(self) -> None:
+        position = None
         try:
             position = self.store.log_position()
             number = self.board.retro.number if self.board else None
             board = self.store.retro_board(number, self.squad_name)
         except SquadboardError as error:
             if not get_current_worker().is_cancelled:
-                self.post_message(RetroUnavailable(str(error)))
+                self.post_message(RetroUnavailable(str(error), position))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(RetroLoaded(board, position))
@@ -175,14 +178,21 @@ class RetroScreen(Screen[None]):
     @on(RetroLoaded)
     def retro_loaded(self, message: RetroLoaded) -> None:
         self.board, self.position = message.board, message.position
+        self.query_one("#retro-evidence").display = True
         self.set_class(message.board.retro.closed, "-closed")
         self._show(message.board)
 
     @on(RetroUnavailable)
     def retro_unavailable(self, message: RetroUnavailable) -> None:
-        self.notify(printable(message.reason), severity="warning", markup=False)
+        if message.position is not None:
+            self.position = message.position  # read again only when the log moves on
         if self.board is None:
+            # Nothing to show yet (no retro started): the title says why, once, not a toast
+            # on every poll.
             self.query_one("#retro-title", Static).update(Text(printable(message.reason)))
+            self.query_one("#retro-evidence").display = False  # no period, so no evidence
+            return
+        self.notify(printable(message.reason), severity="warning", markup=False)
 
     # -- changes -------------------------------------------------------------------------------
 
