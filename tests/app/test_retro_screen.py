@@ -34,6 +34,7 @@ async def test_notes_votes_and_actions_from_the_keyboard(seeded: Store, make_app
         await settle(pilot)
         assert isinstance(top(pilot), RetroScreen)
         assert "new notes go to Mad" in screen_text(pilot.app)
+        assert "inclusive calendar days" in screen_text(pilot.app)  # the numbers' conventions
         await pilot.press("right_square_bracket")
         await _add(pilot, "n", "Review queue [bold]too long[/bold]")
         await _add(pilot, "N", "Nobody owns the brief")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -51,8 +52,9 @@ class RetroUnavailable(Message):
     """For a failed read: the log position it saw, so polling waits for the next change."""
 
 
-def figures_table(evidence: Evidence) -> Table:
-    """This period against the previous one, with the direction of each change."""
+def figures_table(evidence: Evidence) -> Group:
+    """This period against the previous one, with the direction of each change, and the
+    conventions the numbers were computed under."""
     table = Table("Figure", "Now", "Before", "", box=None, pad_edge=False)
     for f in evidence.figures:
         share = f.unit == "share"
@@ -64,7 +66,7 @@ def figures_table(evidence: Evidence) -> Table:
         bad = f.better != "neither" and f.direction in ("up", "down") and not good
         style = "green" if good else "red" if bad else "dim"
         table.add_row(f.name, *shown, Text(_ARROWS[f.direction], style=style))
-    return table
+    return Group(table, Text(printable(evidence.convention), style="dim"))
 
 
 def note_prompt(note: RetroNote) -> Text:
