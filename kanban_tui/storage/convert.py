@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from kanban_tui.domain.events import Event
 from kanban_tui.domain.models import Card, Column, Squad, Transition, ValueTag
-from kanban_tui.domain.retro import Period, Retro, RetroFormat, RetroNote
 
 Row = dict[str, Any]
 Model = TypeVar("Model", bound=BaseModel)
@@ -89,38 +88,6 @@ def transition_from_row(row: Row) -> Transition:
         entered_at=from_db_time(row["entered_at"]),
         exited_at=from_db_time(row["exited_at"]) if row["exited_at"] else None,
         actor=row["actor"],
-    )
-
-
-def retro_from_row(row: Row) -> Retro:
-    return Retro(
-        id=row["id"],
-        number=row["number"],
-        squad_id=row["squad_id"],
-        title=row["title"],
-        format=RetroFormat(row["format"]),
-        columns=tuple(json.loads(row["columns"])),
-        period=Period(since=row["since"], until=row["until"]),
-        previous_period=Period(since=row["previous_since"], until=row["previous_until"]),
-        vote_limit=row["vote_limit"],
-        hidden=bool(row["hidden"]),
-        revealed=bool(row["revealed"]),
-        facilitator=row["facilitator"],
-        started_at=from_db_time(row["started_at"]),
-        closed_at=from_db_time(row["closed_at"]) if row["closed_at"] else None,
-    )
-
-
-def note_from_row(row: Row) -> RetroNote:
-    return RetroNote(
-        id=row["id"],
-        number=row["number"],
-        column=row["column_name"],
-        text=row["text"],
-        author=row["author"],
-        group=row["group_name"],
-        votes=row["votes"],
-        created_at=from_db_time(row["created_at"]),
     )
 
 

@@ -3,6 +3,7 @@ to them, each run inside the Store's one transaction per change."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ from kanban_tui.domain.retro import (
 from kanban_tui.domain.text import clean_name, clean_reason, clean_title
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
-from kanban_tui.storage.convert import note_from_row, retro_from_row
+from kanban_tui.storage.convert import Row, from_db_time
 
 if TYPE_CHECKING:
     from kanban_tui.storage.store import _Writer
@@ -332,3 +333,35 @@ def close(w: _Writer, number: int) -> Retro:
         squad_id=found.squad_id,
     )
     return retro(w.conn, number)
+
+
+def retro_from_row(row: Row) -> Retro:
+    return Retro(
+        id=row["id"],
+        number=row["number"],
+        squad_id=row["squad_id"],
+        title=row["title"],
+        format=RetroFormat(row["format"]),
+        columns=tuple(json.loads(row["columns"])),
+        period=Period(since=row["since"], until=row["until"]),
+        previous_period=Period(since=row["previous_since"], until=row["previous_until"]),
+        vote_limit=row["vote_limit"],
+        hidden=bool(row["hidden"]),
+        revealed=bool(row["revealed"]),
+        facilitator=row["facilitator"],
+        started_at=from_db_time(row["started_at"]),
+        closed_at=from_db_time(row["closed_at"]) if row["closed_at"] else None,
+    )
+
+
+def note_from_row(row: Row) -> RetroNote:
+    return RetroNote(
+        id=row["id"],
+        number=row["number"],
+        column=row["column_name"],
+        text=row["text"],
+        author=row["author"],
+        group=row["group_name"],
+        votes=row["votes"],
+        created_at=from_db_time(row["created_at"]),
+    )

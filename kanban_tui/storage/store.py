@@ -54,15 +54,6 @@ from kanban_tui.domain.models import (
     WipPolicy,
 )
 from kanban_tui.domain.ordering import key_between, key_for_slot
-from kanban_tui.domain.retro import (
-    DEFAULT_VOTES,
-    Period,
-    Retro,
-    RetroAction,
-    RetroBoard,
-    RetroFormat,
-    RetroNote,
-)
 from kanban_tui.domain.text import (
     NAMED_COLOURS,
     clean_colour,
@@ -74,7 +65,7 @@ from kanban_tui.domain.text import (
     clean_title,
     prefix_from_name,
 )
-from kanban_tui.storage import queries, retro_data
+from kanban_tui.storage import queries
 from kanban_tui.storage.connection import (
     BoardFileError,
     Connection,
@@ -104,6 +95,14 @@ from kanban_tui.storage.queries import CardFilter, EventFilter
 from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
 
 if TYPE_CHECKING:
+    from kanban_tui.domain.retro import (
+        Period,
+        Retro,
+        RetroAction,
+        RetroBoard,
+        RetroFormat,
+        RetroNote,
+    )
     from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
 
 T = TypeVar("T")
@@ -1338,21 +1337,28 @@ class Store:
         return self._write(run)
 
     # -- retrospectives ----------------------------------------------------------------------
+    # Each method imports retro_data itself: it brings the flow metrics, which opening the
+    # board does not need.
 
     def retros(self, squad: str | None = None) -> list[Retro]:
         """A squad's retros, oldest first."""
+        from kanban_tui.storage import retro_data
+
         return self._read(
             lambda conn: retro_data.retros(conn, queries.resolve_squad(conn, squad).id)
         )
 
     def retro_squad(self, number: int) -> Squad:
         """The squad a retro belongs to."""
+        from kanban_tui.storage import retro_data
+
         return self._read(
             lambda conn: queries.squad_by_id(conn, retro_data.retro(conn, number).squad_id)
         )
 
     def retro_board(self, number: int | None = None, squad: str | None = None) -> RetroBoard:
         """A retro (the squad's newest by default) as this store's user sees it."""
+        from kanban_tui.storage import retro_data
 
         def read(conn: Connection) -> RetroBoard:
             found = (
@@ -1369,23 +1375,27 @@ class Store:
         squad: str | None = None,
         *,
         title: str | None = None,
-        retro_format: RetroFormat = RetroFormat.START_STOP_CONTINUE,
+        retro_format: RetroFormat | None = None,
         custom_columns: Sequence[str] = (),
         period: Period | None = None,
-        vote_limit: int = DEFAULT_VOTES,
+        vote_limit: int | None = None,
         hidden: bool = False,
     ) -> Retro:
         """Open a retro on `period` (default: since the squad's previous retro), by its
-        facilitator, this store's user."""
+        facilitator, this store's user (a Start/Stop/Continue board and the default number of
+        votes unless given)."""
+        from kanban_tui.domain.retro import DEFAULT_VOTES, RetroFormat
+        from kanban_tui.storage import retro_data
+
         return self._write(
             lambda w: retro_data.start(
                 w,
                 queries.resolve_squad(w.conn, squad),
                 title=title,
-                retro_format=retro_format,
+                retro_format=retro_format or RetroFormat.START_STOP_CONTINUE,
                 custom_columns=custom_columns,
                 period=period,
-                vote_limit=vote_limit,
+                vote_limit=DEFAULT_VOTES if vote_limit is None else vote_limit,
                 hidden=hidden,
             )
         )
@@ -1394,24 +1404,34 @@ class Store:
         self, number: int, column: str, text: str, *, anonymous: bool = False
     ) -> RetroNote:
         """Add a note; an anonymous one is stored with no author at all."""
+        from kanban_tui.storage import retro_data
+
         return self._write(
             lambda w: retro_data.add_note(w, number, column, text, anonymous=anonymous)
         )
 
     def edit_retro_note(self, number: int, note: int, text: str) -> RetroNote:
         """Change the text of one of your own signed notes."""
+        from kanban_tui.storage import retro_data
+
         return self._write(lambda w: retro_data.edit_note(w, number, note, text))
 
     def group_retro_notes(self, number: int, notes: Sequence[int], group: str | None) -> None:
         """Put notes in a named group (None takes them out of any group)."""
+        from kanban_tui.storage import retro_data
+
         self._write(lambda w: retro_data.group_notes(w, number, notes, group))
 
     def reveal_retro(self, number: int) -> Retro:
         """Show every note to everyone (facilitator only)."""
+        from kanban_tui.storage import retro_data
+
         return self._write(lambda w: retro_data.reveal(w, number))
 
     def vote(self, number: int, note: int) -> int:
         """Place one of your dots on a note; returns how many you have left."""
+        from kanban_tui.storage import retro_data
+
         return self._write(lambda w: retro_data.vote(w, number, note))
 
     def add_retro_action(
@@ -1419,6 +1439,8 @@ class Store:
     ) -> tuple[RetroAction, Card]:
         """Agree an action: it becomes a card in the board's first column, marked as a retro
         action and linked back to the retro."""
+        from kanban_tui.storage import retro_data
+
         title = clean_title(text)
 
         def work(w: _Writer) -> tuple[RetroAction, Card]:
@@ -1449,6 +1471,8 @@ class Store:
 
     def close_retro(self, number: int) -> Retro:
         """Close a retro (facilitator only): it becomes read-only and its evidence is frozen."""
+        from kanban_tui.storage import retro_data
+
         return self._write(lambda w: retro_data.close(w, number))
 
     # -- bulk loads and integrity ------------------------------------------------------------
