@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -13,12 +14,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kanban_tui.app.commands import BoardCommands
-from kanban_tui.app.folder_sync import FolderSync, start_folder_sync
 from kanban_tui.app.screens.board import POLL_SECONDS, BoardScreen
 from kanban_tui.app.screens.help import HelpScreen
 from kanban_tui.app.ui_state import UiState, load_ui_state, save_ui_state
 from kanban_tui.domain.clock import Clock, system_clock
 from kanban_tui.storage.store import Store
+
+if TYPE_CHECKING:
+    from kanban_tui.app.folder_sync import FolderSync
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -95,6 +98,8 @@ class SquadboardApp(App[None]):
             )
         )
         if self.folder_sync:
+            from kanban_tui.app.folder_sync import start_folder_sync  # only with `open --sync`
+
             start_folder_sync(self, self.store, self.folder_sync)
 
     def action_help(self) -> None:

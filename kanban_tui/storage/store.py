@@ -77,13 +77,6 @@ from kanban_tui.storage.connection import (
 from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
 from kanban_tui.storage.filesystem import network_filesystem
 from kanban_tui.storage.guard import check_header
-from kanban_tui.storage.maintenance import backup_board
-from kanban_tui.storage.merge import (
-    MergeReport,
-    concurrent_edits,
-    over_block_limits,
-    read_board_events,
-)
 from kanban_tui.storage.projector import (
     EventRecord,
     card_heads,
@@ -104,6 +97,7 @@ if TYPE_CHECKING:
         RetroNote,
     )
     from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+    from kanban_tui.storage.merge import MergeReport
 
 T = TypeVar("T")
 
@@ -1549,12 +1543,17 @@ class Store:
 
     def merge(self, other: Path) -> MergeReport:
         """Take in every event of another copy of this board (see `storage.merge`)."""
+        # Merging, like backups, loads its code when used: opening the board needs neither.
+        from kanban_tui.storage.merge import read_board_events
+
         if other.resolve() == self.path.resolve():
             raise Refused("a board cannot be merged with itself")
         return self.receive(read_board_events(other), source=str(other))
 
     def receive(self, events: Sequence[Event], *, source: str) -> MergeReport:
         """Add the events this board lacks, refold, and report what that changed."""
+        from kanban_tui.storage.merge import MergeReport, concurrent_edits, over_block_limits
+
         self._check_writable()
         seen = {(c.lost_event, c.field) for c in self._read(concurrent_edits)}
         added = self.append_history(events)
@@ -1573,6 +1572,8 @@ class Store:
 
     def backup(self, destination: Path) -> int:
         """Write a consistent copy of the board to a new file; returns its size in bytes."""
+        from kanban_tui.storage.maintenance import backup_board
+
         return backup_board(self._connection(), destination)
 
     def integrity_check(self) -> list[str]:
