@@ -44,7 +44,7 @@ class LockStats:
 _LOCKS = LockStats()
 
 
-class _TimedConnection(connection.Connection):
+class _TimedConnection(connection.SQLiteConnection):
     """A connection that records how long each `BEGIN IMMEDIATE` waited for the lock."""
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-from pathlib import Path
 
 DB_ENV = "SQUADBOARD_DB"
 USER_ENV = "SQUADBOARD_USER"
@@ -12,14 +11,15 @@ SQUAD_ENV = "SQUADBOARD_SQUAD"
 SINGLE_WRITER_ENV = "SQUADBOARD_NETWORK_FS_SINGLE_WRITER"
 
 
-def default_db_path() -> Path:
-    """`$SQUADBOARD_DB`, else `squadboard.db` in the user's data directory."""
+def default_board() -> str:
+    """`$SQUADBOARD_DB` (a file or a server URL), else `squadboard.db` in the user's data
+    directory."""
     from_env = os.environ.get(DB_ENV)
     if from_env:
-        return Path(from_env).expanduser()
+        return from_env
     from platformdirs import user_data_path
 
-    return user_data_path("squadboard", appauthor=False) / "squadboard.db"
+    return str(user_data_path("squadboard", appauthor=False) / "squadboard.db")
 
 
 def default_actor() -> str:

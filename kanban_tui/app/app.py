@@ -79,7 +79,7 @@ class SquadboardApp(App[None]):
         self.clock = clock
         self.ui_state_file = ui_state_file
         self.ui_state = load_ui_state(ui_state_file) if ui_state_file else UiState()
-        self.board_key = str(store.path.resolve())
+        self.board_key = store.backend.board_key
         self.start_squad = squad or self.ui_state.last_squad.get(self.board_key)
         self.poll_seconds = poll_seconds
         self.forecast_seed = forecast_seed

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -21,7 +20,7 @@ from kanban_tui.config import (
     SINGLE_WRITER_ENV,
     USER_ENV,
     default_actor,
-    default_db_path,
+    default_board,
 )
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.text import printable
@@ -118,10 +117,11 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 )
 @click.option(
     "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "board",
+    metavar="PATH|URL",
     envvar=DB_ENV,
-    help="The board file (default: $SQUADBOARD_DB, else squadboard.db in your data directory).",
+    help="The board: a file, or a PostgreSQL database as postgresql://USER@HOST/DBNAME "
+    "(default: $SQUADBOARD_DB, else squadboard.db in your data directory).",
 )
 @click.option(
     "--user",
@@ -147,14 +147,14 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Show the version of squadboard and of the SQLite it runs on.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, user: str | None, single_writer: bool) -> None:
+def cli(ctx: click.Context, board: str | None, user: str | None, single_writer: bool) -> None:
     """squadboard: a Kanban board for customer value squads, in your terminal.
 
     The squad shares one board file. Run without a command to open the board; the commands
     below script every change. Each change is recorded as an event with who made it and when.
     """
     state = CliContext(
-        db_path=db_path or default_db_path(),
+        board=board or default_board(),
         user=user or default_actor(),
         network_single_writer=single_writer,
     )

@@ -29,15 +29,14 @@ from kanban_tui.domain.text import printable
 @pass_cli
 def init(state: CliContext, as_json: bool) -> None:
     """Create an empty board file (or check that the file is a board)."""
-    existed = state.db_path.exists()
     store = state.store(create=True)
     squads = store.squads()
     if as_json:
-        emit_json({"path": str(store.path), "created": not existed, "squads": len(squads)})
-    elif existed:
-        say(f"{store.path} is a squadboard board with {len(squads)} squad(s)")
+        emit_json({"path": store.location, "created": store.created, "squads": len(squads)})
+    elif store.created:
+        say(f"Created {store.location}; add a squad with `squadboard squad add NAME`")
     else:
-        say(f"Created {store.path}; add a squad with `squadboard squad add NAME`")
+        say(f"{store.location} is a squadboard board with {len(squads)} squad(s)")
 
 
 @click.command("board")
@@ -153,16 +152,16 @@ def demo(
     if any(s.name.casefold() == name.strip().casefold() for s in store.squads()):
         if if_missing:
             if not as_json:
-                say(f"{name} already exists in {store.path}; left as it is")
+                say(f"{name} already exists in {store.location}; left as it is")
             else:
-                emit_json({"path": str(store.path), "squad": name, "created": False})
+                emit_json({"path": store.location, "squad": name, "created": False})
             return
-        raise Refused(f"a squad named '{name}' already exists in {store.path}; use --name")
+        raise Refused(f"a squad named '{name}' already exists in {store.location}; use --name")
     history = build_demo_history(
         name=name, cards=card_count, seed=seed, now=state.clock(), actor=state.user
     )
     count = append_with_progress(store, history, "Writing demo history", quiet=as_json)
     if as_json:
-        emit_json({"path": str(store.path), "squad": name, "created": True, "events": count})
+        emit_json({"path": store.location, "squad": name, "created": True, "events": count})
     else:
-        say(f"Created {name} with {card_count} cards ({count} events) in {store.path}")
+        say(f"Created {name} with {card_count} cards ({count} events) in {store.location}")

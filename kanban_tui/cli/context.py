@@ -14,7 +14,9 @@ import click
 
 from kanban_tui.config import SQUAD_ENV
 from kanban_tui.domain.clock import Clock, system_clock
+from kanban_tui.domain.errors import Refused
 from kanban_tui.domain.when import parse_day, parse_moment
+from kanban_tui.storage.postgres import is_database_url, redacted
 from kanban_tui.storage.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,7 +26,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 class CliContext:
     """Settings resolved from the root options; the store opens on first use."""
 
-    db_path: Path
+    board: str
+    """The board as given: a file's path, or a `postgresql://` URL."""
     user: str
     clock: Clock = system_clock
     network_single_writer: bool = False
@@ -33,9 +36,13 @@ class CliContext:
     def store(self, *, create: bool = True) -> Store:
         """The board file; commands that only read pass `create=False` to never create one."""
         if self._store is None:
-            read_only = self.db_path.exists() and not os.access(self.db_path, os.W_OK)
+            read_only = (
+                not self.on_server
+                and self.db_path.exists()
+                and not os.access(self.db_path, os.W_OK)
+            )
             self._store = Store(
-                self.db_path,
+                self.board if self.on_server else self.db_path,
                 actor=self.user,
                 clock=self.clock,
                 create=create,
@@ -43,6 +50,24 @@ class CliContext:
                 network_single_writer=self.network_single_writer,
             )
         return self._store
+
+    @property
+    def on_server(self) -> bool:
+        return is_database_url(self.board)
+
+    @property
+    def db_path(self) -> Path:
+        """The board file, for the commands that work on files only."""
+        if self.on_server:
+            raise Refused(
+                f"{redacted(self.board)} is a board on a PostgreSQL server: this command works "
+                "on board files; use PostgreSQL's own tools, or `squadboard pull` into a file"
+            )
+        return Path(self.board).expanduser()
+
+    def board_exists(self) -> bool:
+        """Whether the board file is there already (a server's database always is)."""
+        return self.on_server or self.db_path.exists()
 
     def close(self) -> None:
         if self._store is not None:

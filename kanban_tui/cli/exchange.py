@@ -153,7 +153,7 @@ def export(
     if as_json:
         emit_json({"path": str(output), "format": fmt, "bytes": size})
     else:
-        say(f"Exported {store.path} to {output} as {fmt} ({size:,} bytes)")
+        say(f"Exported {store.location} to {output} as {fmt} ({size:,} bytes)")
 
 
 def _drafts(path: Path) -> list[CardDraft]:
@@ -256,7 +256,7 @@ def import_(
             result.update(squads=found.squads, cards=found.cards)
         else:
             events = read_event_file(source, fmt)
-        if dry_run and not state.db_path.exists():
+        if dry_run and not state.board_exists():
             new = len({e.id for e in events})  # into a new board, every event is new
         else:
             store = state.store(create=not dry_run)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     import sqlite3
@@ -32,8 +32,28 @@ WRITE_ATTEMPTS = 6
 
 T = TypeVar("T")
 
-Connection = sqlite3.Connection
+SQLiteConnection = sqlite3.Connection
 DatabaseError = sqlite3.DatabaseError
+
+
+class Cursor(Protocol):
+    """What the storage reads of a query's result, on either backend."""
+
+    @property
+    def description(self) -> Any: ...
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The DB-API the storage's SQL runs on: a SQLite connection, or a server's through
+    `postgres.ServerConnection`. Queries are written with SQLite's placeholders."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
 
 
 class BoardFileError(SquadboardError):
@@ -47,7 +67,7 @@ def sqlite_version() -> str:
     return str(sqlite3.sqlite_version)
 
 
-def connect(path: Path, *, read_only: bool = False) -> Connection:
+def connect(path: Path, *, read_only: bool = False) -> SQLiteConnection:
     """Open a connection in autocommit mode; transactions are begun explicitly."""
     target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     conn = sqlite3.connect(
@@ -65,7 +85,7 @@ def connect(path: Path, *, read_only: bool = False) -> Connection:
     return conn
 
 
-def configure(conn: Connection, *, single_writer: bool = False) -> None:
+def configure(conn: SQLiteConnection, *, single_writer: bool = False) -> None:
     """Settings for a file shared by many processes: WAL, full fsync on commit.
 
     `single_writer` keeps a rollback journal instead, for a file on a network filesystem where
@@ -86,7 +106,7 @@ def is_busy(error: BaseException) -> bool:
     )
 
 
-def in_immediate_transaction(conn: Connection, work: Callable[[], T]) -> T:
+def in_immediate_transaction(conn: SQLiteConnection, work: Callable[[], T]) -> T:
     """Run `work` inside `BEGIN IMMEDIATE ... COMMIT`, retrying the whole of it when busy.
 
     `work` must read what it needs inside the transaction, since a retry re-runs it from the start.
@@ -112,7 +132,7 @@ def in_immediate_transaction(conn: Connection, work: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def in_read_transaction(conn: Connection, work: Callable[[], T]) -> T:
+def in_read_transaction(conn: SQLiteConnection, work: Callable[[], T]) -> T:
     """Run several reads against one consistent snapshot, then release it at once."""
     conn.execute("BEGIN")
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kanban_tui.storage.connection import BoardFileError, Connection, DatabaseError
+from kanban_tui.storage.connection import BoardFileError, DatabaseError, SQLiteConnection
 from kanban_tui.storage.schema_allowlist import ALLOWED_OBJECTS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -56,7 +56,7 @@ def check_header(path: Path) -> None:
         )
 
 
-def unexpected_objects(conn: Connection) -> list[str]:
+def unexpected_objects(conn: SQLiteConnection) -> list[str]:
     """Schema objects squadboard never created (or whose SQL differs), as 'trigger NAME' texts."""
     found = []
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")
@@ -72,7 +72,7 @@ def unexpected_objects(conn: Connection) -> list[str]:
     return found
 
 
-def check_schema(conn: Connection, path: Path) -> None:
+def check_schema(conn: SQLiteConnection, path: Path) -> None:
     """Refuse a file whose schema holds anything squadboard did not create."""
     try:
         unexpected = unexpected_objects(conn)
@@ -86,7 +86,7 @@ def check_schema(conn: Connection, path: Path) -> None:
         )
 
 
-def quick_check(conn: Connection, path: Path) -> None:
+def quick_check(conn: SQLiteConnection, path: Path) -> None:
     """SQLite's quick check of every page, for a file about to be read in full (merge, import)."""
     try:
         result = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]

@@ -40,8 +40,8 @@ from kanban_tui.domain.text import (
 from kanban_tui.storage.connection import (
     APPLICATION_ID,
     BoardFileError,
-    Connection,
     DatabaseError,
+    SQLiteConnection,
     connect,
 )
 from kanban_tui.storage.demo import HistoryBuilder
@@ -90,7 +90,9 @@ def read_kanban_tui(path: Path, *, actor: str, timezone: str, now: datetime) -> 
         conn.close()
 
 
-def _rows(conn: Connection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def _rows(
+    conn: SQLiteConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
     cursor = conn.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
@@ -98,7 +100,7 @@ def _rows(conn: Connection, sql: str, params: list[Any] | None = None) -> list[d
 
 class _Reader:
     def __init__(
-        self, conn: Connection, zone: ZoneInfo, actor: str, now: datetime, timezone: str
+        self, conn: SQLiteConnection, zone: ZoneInfo, actor: str, now: datetime, timezone: str
     ) -> None:
         self.conn = conn
         self.zone = zone

@@ -14,8 +14,8 @@ from typing import Any
 
 from kanban_tui.storage.connection import (
     BoardFileError,
-    Connection,
     DatabaseError,
+    SQLiteConnection,
     configure,
     connect,
     in_immediate_transaction,
@@ -65,7 +65,7 @@ class CheckReport:
         }
 
 
-def _open_existing(path: Path, *, read_only: bool) -> Connection:
+def _open_existing(path: Path, *, read_only: bool) -> SQLiteConnection:
     """A connection to an existing squadboard file of a known version, schema not yet judged."""
     if not path.exists():
         raise BoardFileError(f"no board file at {path}")
@@ -85,21 +85,21 @@ def _open_existing(path: Path, *, read_only: bool) -> Connection:
     return conn
 
 
-def _dump(conn: Connection, tables: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(conn: SQLiteConnection, tables: tuple[str, ...]) -> dict[str, list[tuple[Any, ...]]]:
     return {
         table: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {table}")), key=repr)
         for table in tables
     }
 
 
-def scratch_board() -> Connection:
+def scratch_board() -> SQLiteConnection:
     """An empty board with the current schema, in memory."""
     conn = connect(Path(":memory:"))
     migrate(conn, Path(":memory:"))
     return conn
 
 
-def _schema_objects(conn: Connection) -> set[str]:
+def _schema_objects(conn: SQLiteConnection) -> set[str]:
     rows = conn.execute("SELECT type, name FROM sqlite_schema WHERE sql IS NOT NULL")
     return {f"{kind} {name}" for kind, name in rows}
 
@@ -182,7 +182,7 @@ def repair_board(path: Path) -> RepairReport:
         conn.close()
 
 
-def backup_board(source: Connection, destination: Path) -> int:
+def backup_board(source: SQLiteConnection, destination: Path) -> int:
     """Copy a board with SQLite's backup API to `destination`, which must not exist yet.
 
     The copy is one consistent snapshot even while teammates write, is checked with

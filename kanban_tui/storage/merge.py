@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from kanban_tui.domain.events import Event, checked_event
-from kanban_tui.storage.connection import BoardFileError, Connection, DatabaseError, connect
+from kanban_tui.storage.connection import (
+    BoardFileError,
+    Connection,
+    DatabaseError,
+    SQLiteConnection,
+    connect,
+)
 from kanban_tui.storage.guard import check_header, quick_check
 from kanban_tui.storage.schema import check_identity
 
@@ -50,7 +56,7 @@ def read_board_events(path: Path) -> list[Event]:
         conn.close()
 
 
-def _has_table(conn: Connection, name: str) -> bool:
+def _has_table(conn: SQLiteConnection, name: str) -> bool:
     found = conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [name])
     return found.fetchone() is not None
 

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 from kanban_tui.storage.connection import (
     APPLICATION_ID,
     BoardFileError,
-    Connection,
     DatabaseError,
+    SQLiteConnection,
     in_immediate_transaction,
 )
 from kanban_tui.storage.guard import check_schema
@@ -301,11 +301,11 @@ def migration_set() -> Migrations:
     return migrations
 
 
-def _pragma(conn: Connection, name: str) -> int:
+def _pragma(conn: SQLiteConnection, name: str) -> int:
     return int(conn.execute(f"PRAGMA {name}").fetchone()[0])
 
 
-def check_identity(conn: Connection, path: Path, *, judge_schema: bool = True) -> bool:
+def check_identity(conn: SQLiteConnection, path: Path, *, judge_schema: bool = True) -> bool:
     """Check that `path` is a squadboard file this version can open, without writing to it.
 
     `judge_schema=False` skips the schema allow-list, for `check` and `--repair`, which report
@@ -340,7 +340,7 @@ def check_identity(conn: Connection, path: Path, *, judge_schema: bool = True) -
     return user_version < SCHEMA_VERSION
 
 
-def migrate(conn: Connection, path: Path) -> None:
+def migrate(conn: SQLiteConnection, path: Path) -> None:
     """Bring the file's schema up to date, under the write lock so concurrent openers agree."""
 
     def apply() -> None:

@@ -66,17 +66,10 @@ from kanban_tui.domain.text import (
     prefix_from_name,
 )
 from kanban_tui.storage import queries
-from kanban_tui.storage.connection import (
-    BoardFileError,
-    Connection,
-    configure,
-    connect,
-    in_immediate_transaction,
-    in_read_transaction,
-)
+from kanban_tui.storage.backend import Backend, PostgresBackend, SQLiteBackend
+from kanban_tui.storage.connection import Connection, SQLiteConnection
 from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
-from kanban_tui.storage.filesystem import network_filesystem
-from kanban_tui.storage.guard import check_header
+from kanban_tui.storage.postgres import is_database_url
 from kanban_tui.storage.projector import (
     EventRecord,
     card_heads,
@@ -85,7 +78,7 @@ from kanban_tui.storage.projector import (
     rebuild,
 )
 from kanban_tui.storage.queries import CardFilter, EventFilter
-from kanban_tui.storage.schema import PROJECTION_TABLES, check_identity, migrate
+from kanban_tui.storage.schema import PROJECTION_TABLES
 
 if TYPE_CHECKING:
     from kanban_tui.domain.retro import (
@@ -295,12 +288,6 @@ class _Writer:
         return key_between(None, current) if top else key_between(current, None)
 
 
-BULK_CACHE_KIB = 256 * 1024
-"""SQLite's page cache during a bulk load (default 2 MiB): the refold updates cards all over the
-file, and with the small cache most of those updates miss it. Pages are only allocated as they are
-used, and the cache shrinks back when the load is over."""
-
-
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a bulk load builds millions of small objects.
@@ -318,23 +305,8 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-@contextmanager
-def bulk_settings(conn: Connection) -> Iterator[None]:
-    """For one bulk load: a large page cache and the garbage collector paused, then put back.
-
-    Neither changes what is written.
-    """
-    previous = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-    try:
-        with paused_gc():
-            yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {previous}")
-
-
 class Store:
-    """A squadboard board file.
+    """A squadboard board: a SQLite file, or a database on a PostgreSQL server.
 
     Connections are per thread (SQLite connections must not be shared), opened on first use.
     Every write method is one transaction: it either changes the board and appends its events,
@@ -343,7 +315,7 @@ class Store:
 
     def __init__(
         self,
-        path: Path | str,
+        location: Path | str,
         *,
         actor: str,
         clock: Clock = system_clock,
@@ -351,68 +323,84 @@ class Store:
         read_only: bool = False,
         network_single_writer: bool = False,
     ) -> None:
-        self.path = Path(path)
-        self.single_writer = network_single_writer
-        """On a network filesystem, the user accepted one writer at a time (rollback journal)."""
-        network = network_filesystem(self.path)
-        if network and not network_single_writer:
-            raise BoardFileError(
-                f"{self.path} is on a network filesystem ({network}), where SQLite's locking is "
-                "unreliable and WAL does not work; run squadboard on the host that stores the "
-                "file, or share the board with `squadboard sync DIR`; if only one person at a "
-                "time will change it, pass --network-fs-single-writer"
+        self.backend: Backend
+        if isinstance(location, str) and is_database_url(location):
+            self.backend = PostgresBackend(location, create=create, read_only=read_only)
+        else:
+            self.backend = SQLiteBackend(
+                Path(location),
+                create=create and not read_only,
+                read_only=read_only,
+                single_writer=network_single_writer,
             )
+        self.location = self.backend.location
+        """Where the board is, for messages: a path, or a server URL without its password."""
         self.actor = clean_name(actor, "user name")
         self._clock = clock
-        self._create = create and not read_only
         self.read_only = read_only
         """Opened for reading only (the file is not writable for this user): writes are refused."""
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
-        self._connection()  # open now, so a bad file is reported before any work
+        try:
+            self._connection()  # open now, so a bad file is reported before any work
+        except BaseException:
+            self.backend.shutdown()
+            raise
+
+    @property
+    def created(self) -> bool:
+        """This store created the board (it was an empty file or database)."""
+        return self.backend.created
+
+    @property
+    def path(self) -> Path:
+        """The board file; refused for a board on a server, where the file commands (backup,
+        check, merge into it from a path it is not) do not apply."""
+        if isinstance(self.backend, SQLiteBackend):
+            return self.backend.path
+        raise self._not_a_file()
+
+    def _not_a_file(self) -> Refused:
+        return Refused(
+            f"{self.location} is a board on a PostgreSQL server: this works on board files; "
+            "use PostgreSQL's own tools (pg_dump), or `squadboard pull` to copy it into a file"
+        )
+
+    def _file_connection(self) -> SQLiteConnection:
+        """This thread's connection to the board file, for SQLite's own tools."""
+        conn = self._connection()
+        if not isinstance(conn, SQLiteConnection):
+            raise self._not_a_file()
+        return conn
 
     # -- connections -------------------------------------------------------------------------
 
     def _connection(self) -> Connection:
         conn: Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
-            return conn
-        if not self.path.exists():
-            if not self._create:
-                raise BoardFileError(
-                    f"no board file at {self.path}; create one with `squadboard init` "
-                    "or `squadboard demo`"
-                )
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            check_header(self.path)
-        conn = connect(self.path, read_only=self.read_only)
-        try:
-            needs_schema = check_identity(conn, self.path)
-            if self.read_only:
-                if needs_schema:
-                    raise BoardFileError(
-                        f"{self.path} is read-only and needs an upgrade that only its owner can do"
-                    )
-            else:
-                configure(conn, single_writer=self.single_writer)
-                if needs_schema:
-                    migrate(conn, self.path)
-        except BaseException:
-            conn.close()
-            raise
+            if self.backend.usable(conn):
+                return conn
+            self._forget(conn)  # a lost server connection: open a new one
+        conn = self.backend.open()
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)
         return conn
 
+    def _forget(self, conn: Connection) -> None:
+        with self._lock:
+            self._connections.remove(conn)
+        self.backend.close(conn)
+        self._local.conn = None
+
     def close(self) -> None:
         """Close every connection this store opened (call once, when done)."""
         with self._lock:
             for conn in self._connections:
-                conn.close()
+                self.backend.close(conn)
             self._connections.clear()
+        self.backend.shutdown()
         self._local = threading.local()
 
     def __enter__(self) -> Store:
@@ -423,18 +411,18 @@ class Store:
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         conn = self._connection()
-        return in_read_transaction(conn, lambda: work(conn))
+        return self.backend.read(conn, lambda: work(conn))
 
     def _check_writable(self) -> None:
         if self.read_only:
-            raise Refused(f"{self.path} is read-only for you: the board can be viewed, not changed")
+            raise Refused(
+                f"{self.location} is read-only for you: the board can be viewed, not changed"
+            )
 
     def _write(self, work: Callable[[_Writer], T], at: datetime | None = None) -> T:
         self._check_writable()
         conn = self._connection()
-        return in_immediate_transaction(
-            conn, lambda: work(_Writer(conn, self.actor, self._clock(), at))
-        )
+        return self.backend.write(conn, lambda: work(_Writer(conn, self.actor, self._clock(), at)))
 
     def now(self) -> datetime:
         """The store's clock (injected in tests)."""
@@ -633,7 +621,7 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits; cheap to poll for live refresh."""
-        return int(self._connection().execute("PRAGMA data_version").fetchone()[0])
+        return self.backend.data_version(self._connection())
 
     # -- squads ------------------------------------------------------------------------------
 
@@ -1502,8 +1490,8 @@ class Store:
             return count
 
         conn = self._connection()
-        with bulk_settings(conn):
-            return in_immediate_transaction(conn, work)
+        with self.backend.bulk(conn), paused_gc():
+            return self.backend.write(conn, work)
 
     @staticmethod
     def _insert_events(conn: Connection, batch: list[dict[str, Any]]) -> int:
@@ -1546,7 +1534,7 @@ class Store:
         # Merging, like backups, loads its code when used: opening the board needs neither.
         from kanban_tui.storage.merge import read_board_events
 
-        if other.resolve() == self.path.resolve():
+        if isinstance(self.backend, SQLiteBackend) and other.resolve() == self.path.resolve():
             raise Refused("a board cannot be merged with itself")
         return self.receive(read_board_events(other), source=str(other))
 
@@ -1568,14 +1556,14 @@ class Store:
         """Rebuild every projection from the event log alone; returns the events folded."""
         self._check_writable()
         conn = self._connection()
-        return in_immediate_transaction(conn, lambda: self._refold(conn))
+        return self.backend.write(conn, lambda: self._refold(conn))
 
     def backup(self, destination: Path) -> int:
         """Write a consistent copy of the board to a new file; returns its size in bytes."""
         from kanban_tui.storage.maintenance import backup_board
 
-        return backup_board(self._connection(), destination)
+        return backup_board(self._file_connection(), destination)
 
     def integrity_check(self) -> list[str]:
         """SQLite's own integrity check: ['ok'] for a sound file."""
-        return [str(r[0]) for r in self._connection().execute("PRAGMA integrity_check")]
+        return [str(r[0]) for r in self._file_connection().execute("PRAGMA integrity_check")]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from kanban_tui.storage.connection import Connection, connect
+from kanban_tui.storage.connection import SQLiteConnection, connect
 from kanban_tui.storage.schema import PROJECTION_TABLES
 from kanban_tui.storage.store import Store
 from tests.storage import concurrency_worker
@@ -103,7 +103,7 @@ def _run_workers(
     return records, json.loads(reader_out.read_text(encoding="utf-8"))
 
 
-def _logged_events(conn: Connection) -> list[LoggedEvent]:
+def _logged_events(conn: SQLiteConnection) -> list[LoggedEvent]:
     return [
         LoggedEvent(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
         for r in conn.execute(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kanban_tui.storage import schema
-from kanban_tui.storage.connection import BoardFileError, Connection, connect
+from kanban_tui.storage.connection import BoardFileError, SQLiteConnection, connect
 from kanban_tui.storage.guard import check_header
 from kanban_tui.storage.maintenance import check_board, repair_board
 from kanban_tui.storage.schema_allowlist import ALLOWED_OBJECTS
@@ -114,7 +114,7 @@ def test_check_passes_a_sound_board_without_writing_to_it(db_path: Path, clock: 
     assert file_digest(db_path) == digest
 
 
-Damage = Callable[[Connection], object]
+Damage = Callable[[SQLiteConnection], object]
 STALE: dict[str, Damage] = {
     "a card edited behind the log's back": lambda c: c.execute("UPDATE cards SET title = 'x'"),
     "a card lost": lambda c: c.execute("DELETE FROM cards WHERE key = 'GRW-2'"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kanban_tui.storage import store as store_module
+from kanban_tui.storage import backend as backend_module
 from kanban_tui.storage.connection import BoardFileError, connect
 from kanban_tui.storage.filesystem import mount_type
 from kanban_tui.storage.store import Store
@@ -40,7 +40,7 @@ def test_the_mount_holding_a_path_is_the_longest_matching_one(path: str, kind: s
 
 @pytest.fixture
 def on_nfs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "network_filesystem", lambda path: "nfs4")
+    monkeypatch.setattr(backend_module, "network_filesystem", lambda path: "nfs4")
 
 
 @pytest.mark.usefixtures("on_nfs")
@@ -70,7 +70,7 @@ def test_the_cli_refuses_in_one_line_and_takes_the_flag_or_its_variable(
 ) -> None:
     sb = Squadboard(db_path)
     sb.ok("squad", "add", "Growth squad", "--prefix", "GRW", "--tz", "UTC")
-    monkeypatch.setattr(store_module, "network_filesystem", lambda path: "cifs")
+    monkeypatch.setattr(backend_module, "network_filesystem", lambda path: "cifs")
     digest = file_hash(sb.db)
 
     assert "--network-fs-single-writer" in sb.fail(1, "card", "list")

@@ -1,0 +1,392 @@
+"""A board on a PostgreSQL server: the same event log, projections and fold as a board file.
+
+The storage layer's SQL is written once, for SQLite, in the subset both engines share; the few
+spellings that differ are rewritten by `translate` (placeholders, `INSERT OR IGNORE`, two
+functions). The server's tables are derived from the SQLite migrations (`server_schema`), so a
+schema change is made once and both backends follow it.
+
+Writers take one transaction-scoped advisory lock, which serialises them as SQLite's write lock
+does: a WIP limit is checked and the card moved with nobody else writing in between, and log
+positions (`events.rowid`) are handed out in commit order, which live refresh relies on. Every
+write transaction ends with a NOTIFY that teammates' boards LISTEN for.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from kanban_tui.domain.errors import SquadboardError
+from kanban_tui.storage import queries
+
+if TYPE_CHECKING:
+    import psycopg
+
+T = TypeVar("T")
+
+URL_SCHEMES = ("postgresql", "postgres")
+CHANNEL = "squadboard_changes"
+"""The NOTIFY channel every write transaction signals on."""
+
+WRITE_LOCK = 0x5351424457524954
+"""The advisory lock every writer holds until its commit ("SQBDWRIT" in ASCII)."""
+
+SCHEMA = "squadboard"
+"""The PostgreSQL schema (namespace) that holds the board's tables, apart from anything else in
+the database."""
+
+FALLBACK_POLL_SECONDS = 2.0
+"""How often a board re-reads the log's position even without a notification, for servers
+behind a pooler that drops LISTEN."""
+
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+class ServerUnavailable(SquadboardError):
+    """The server cannot be reached, refused the login, or went away mid-session."""
+
+    exit_code = 1
+
+
+def is_database_url(location: str) -> bool:
+    """True for a `postgresql://` (or `postgres://`) URL, the way a board on a server is named."""
+    return location.partition("://")[0].lower() in URL_SCHEMES and "://" in location
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and the board's title."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+# -- SQL translation ----------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"'[^']*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%")
+_INDEX_HINT = re.compile(r"(?<=[\s(])\+(?=\w+\.\w+)")
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> str:
+    """SQLite's spelling of one statement -> PostgreSQL's (cached: the storage's SQL is a small
+    fixed set of strings).
+
+    Placeholders `?` and `:name` become `%s` and `%(name)s` (a literal `%` is doubled);
+    `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`; `json_each(text)` and `instr` become
+    the functions `server_schema` defines and `strpos`; a `+` that only steers SQLite's planner
+    off an index is dropped; `temp.` tables live in `pg_temp`.
+    """
+
+    def placeholder(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token.startswith("'"):
+            return token.replace("%", "%%")
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        return f"%({match.group(1)})s"
+
+    text = _PLACEHOLDER.sub(placeholder, sql)
+    if re.match(r"\s*INSERT OR IGNORE INTO", text, re.IGNORECASE):
+        text = re.sub(r"INSERT OR IGNORE INTO", "INSERT INTO", text, count=1, flags=re.I)
+        text += " ON CONFLICT DO NOTHING"
+    text = re.sub(r"\bjson_each\(", "squadboard_json_values(", text)
+    text = re.sub(r"\binstr\(", "strpos(", text)
+    text = re.sub(r"\btemp\.", "pg_temp.", text)
+    text = re.sub(r"\s+WITHOUT ROWID\b", "", text)
+    return _INDEX_HINT.sub("", text)
+
+
+def _parameters(values: Any) -> Any:
+    """SQLite takes Python's bools as 0/1; the server's integer columns need the ints."""
+    if isinstance(values, dict):
+        return {k: int(v) if isinstance(v, bool) else v for k, v in values.items()}
+    if values is None:
+        return ()
+    return [int(v) if isinstance(v, bool) else v for v in values]
+
+
+class ServerConnection:
+    """A psycopg connection that speaks the storage layer's SQLite-flavoured DB-API."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
+        return self.raw.execute(translate(sql), _parameters(parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
+        cursor = self.raw.cursor()
+        cursor.executemany(translate(sql), [_parameters(p) for p in parameters])
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    @property
+    def broken(self) -> bool:
+        return self.raw.closed or self.raw.broken
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+# -- the schema ---------------------------------------------------------------------------------
+
+_SERVER_TYPES = {"TEXT": 'TEXT COLLATE "C"', "INTEGER": "BIGINT", "FLOAT": "DOUBLE PRECISION"}
+"""SQLite column types -> the server's. Text compares bytewise, as in SQLite, so ordering keys
+and ISO times sort the same on both."""
+
+SERVER_FUNCTIONS = (
+    f"CREATE OR REPLACE FUNCTION {SCHEMA}.squadboard_json_values(items TEXT)"
+    " RETURNS TABLE (value TEXT) LANGUAGE sql IMMUTABLE"
+    " AS $$ SELECT json_array_elements_text(items::json) $$",
+)
+"""SQLite's `json_each(text)` over a JSON list, as the server spells it."""
+
+
+def server_schema() -> tuple[int, list[str]]:
+    """The schema version and the DDL that creates it on a server, derived from the SQLite
+    migrations: each table, its columns, defaults, primary key and indexes.
+
+    A table keyed by something other than an integer gets a `rowid` identity column, since the
+    storage's SQL may read SQLite's implicit rowid (the log's insertion order, for one).
+    """
+    import sqlite3  # the standard library's is enough to run the migrations in memory
+
+    from sqlite_utils import Database
+
+    from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
+
+    memory = sqlite3.connect(":memory:")
+    database = Database(memory, execute_plugins=False)
+    migration_set().apply(database)
+    statements = []
+    for table in database.tables:
+        if table.name.startswith("_"):
+            continue  # sqlite-utils' own record of migrations
+        columns = []
+        pk = table.pks
+        integer_key = len(pk) == 1 and table.columns_dict[pk[0]] is int
+        for column in table.columns:
+            spelled = _SERVER_TYPES[column.type.upper()]
+            if integer_key and column.name == pk[0]:
+                spelled = "BIGINT GENERATED BY DEFAULT AS IDENTITY"
+            if column.notnull:
+                spelled += " NOT NULL"
+            if column.default_value is not None:
+                spelled += f" DEFAULT {column.default_value}"
+            columns.append(f"{_quoted(column.name)} {spelled}")
+        if not integer_key:
+            columns.append("rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE")
+        columns.append(f"PRIMARY KEY ({', '.join(_quoted(c) for c in pk)})")
+        statements.append(f"CREATE TABLE {SCHEMA}.{table.name} ({', '.join(columns)})")
+        for index in table.indexes:
+            if index.origin == "pk":
+                continue
+            unique = "UNIQUE " if index.unique else ""
+            statements.append(
+                f"CREATE {unique}INDEX {index.name} ON {SCHEMA}.{table.name}"
+                f" ({', '.join(_quoted(c) for c in index.columns)})"
+            )
+    memory.close()
+    return SCHEMA_VERSION, statements
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+def ensure_schema(conn: ServerConnection, location: str, *, create: bool) -> bool:
+    """Create the board's schema on an empty database, or check that the one there is ours and
+    not newer; under the write lock, so two first openers agree. True if it created it."""
+    from kanban_tui.storage.schema import SCHEMA_VERSION
+
+    def version() -> int | None:
+        found = conn.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname = ? AND tablename = 'meta'", [SCHEMA]
+        ).fetchone()
+        if found is None:
+            return None
+        row = conn.execute(f"SELECT value FROM {SCHEMA}.meta WHERE key = 'schema_version'")
+        value = row.fetchone()
+        return int(value[0]) if value else None
+
+    current = read_transaction(conn, version)
+    if current == SCHEMA_VERSION:
+        return False
+    if current is not None and current > SCHEMA_VERSION:
+        raise ServerUnavailable(
+            f"{location} was written by a newer squadboard (schema {current}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade squadboard to open it"
+        )
+    if current is not None:
+        raise ServerUnavailable(
+            f"{location} holds schema {current}; upgrading a server board is not supported yet: "
+            "pull it into a file and push it into a new database"
+        )
+    if not create:
+        raise ServerUnavailable(
+            f"no board at {location}; create one with `squadboard init` or `squadboard demo`"
+        )
+
+    def create_schema() -> bool:
+        if version() is not None:
+            return False  # another squadboard created it while we waited for the lock
+        wanted, statements = server_schema()
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        conn.execute(f"CREATE TABLE {SCHEMA}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        for statement in (*statements, *SERVER_FUNCTIONS):
+            conn.execute(statement)
+        conn.execute(
+            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema_version', ?)", [str(wanted)]
+        )
+        return True
+
+    return write_transaction(conn, create_schema)
+
+
+# -- connections and transactions ---------------------------------------------------------------
+
+
+def _unavailable(location: str, error: BaseException) -> ServerUnavailable:
+    """One line that says what went wrong with the server, without the password."""
+    detail = " ".join(str(error).split())
+    lowered = detail.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        why = "the server refused the login (wrong user name or password)"
+    elif "does not exist" in lowered and "database" in lowered:
+        why = f"the database does not exist ({detail})"
+    elif "connection refused" in lowered or "timeout" in lowered or "could not" in lowered:
+        why = f"the server cannot be reached ({detail})"
+    elif "terminat" in lowered or "closed" in lowered or "server closed" in lowered:
+        why = "the connection to the server was lost"
+    else:
+        why = detail
+    return ServerUnavailable(f"{location}: {why}")
+
+
+def connect(url: str, location: str) -> ServerConnection:
+    """An autocommit connection (transactions are begun explicitly) with the board's schema first
+    on its search path."""
+    import psycopg
+
+    try:
+        raw = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            application_name="squadboard",
+            options=f"-c search_path={SCHEMA},public",
+        )
+    except psycopg.Error as error:
+        raise _unavailable(location, error) from None
+    _load_numbers_as_sqlite_does(raw)
+    return ServerConnection(raw)
+
+
+def _load_numbers_as_sqlite_does(raw: psycopg.Connection[Any]) -> None:
+    """`sum` and `avg` of integers are `numeric` on the server: read them as int or float,
+    which is what SQLite returns, rather than Decimal."""
+    from psycopg.adapt import Loader
+
+    class SqliteNumberLoader(Loader):
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            return float(text) if "." in text or "e" in text.lower() else int(text)
+
+    raw.adapters.register_loader("numeric", SqliteNumberLoader)
+
+
+@contextmanager
+def reporting(location: str) -> Iterator[None]:
+    """Turn the server's connection failures into `ServerUnavailable`; other errors pass."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.OperationalError as error:
+        raise _unavailable(location, error) from None
+
+
+def read_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
+    """Several reads against one snapshot of the board."""
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    try:
+        return work()
+    finally:
+        if not conn.broken:
+            conn.execute("ROLLBACK")
+
+
+def write_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
+    """`work` with every other writer of the board waiting, then one NOTIFY and the commit."""
+    conn.execute("BEGIN")
+    try:
+        conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        result = work()
+        conn.execute(f"NOTIFY {CHANNEL}")
+        conn.execute("COMMIT")
+        return result
+    except BaseException:
+        if not conn.broken and conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+class ChangeListener:
+    """Counts teammates' commits from the server's notifications, for live refresh.
+
+    It owns one connection that LISTENs; `version()` drains what arrived without waiting. Every
+    `FALLBACK_POLL_SECONDS` it also reads the log's position, so a board behind a pooler that
+    drops notifications still refreshes, only later.
+    """
+
+    def __init__(self, url: str, location: str) -> None:
+        self.url = url
+        self.location = location
+        self._conn: ServerConnection | None = None
+        self._count = 0
+        self._last_position: int | None = None
+        self._polled_at = 0.0
+
+    def version(self) -> int:
+        with reporting(self.location):
+            try:
+                conn = self._listening()
+                if any(True for _ in conn.raw.notifies(timeout=0)):
+                    self._count += 1
+                if time.monotonic() - self._polled_at >= FALLBACK_POLL_SECONDS:
+                    self._polled_at = time.monotonic()
+                    position = queries.last_rowid(conn)
+                    if position != self._last_position:
+                        self._last_position = position
+                        self._count += 1
+            except BaseException:
+                self.close()
+                raise
+        return self._count
+
+    def _listening(self) -> ServerConnection:
+        if self._conn is None or self._conn.broken:
+            self._conn = connect(self.url, self.location)
+            self._conn.execute(f"LISTEN {CHANNEL}")
+            self._count += 1  # whatever happened while not listening is unknown: look again
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
