@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from kanban_tui.domain.models import Squad
 from kanban_tui.storage.store import Store
+from tests.postgres_cluster import REQUIRE_POSTGRES_ENV, Cluster, server_binaries
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 """A Monday; tests that need "now" get this unless they move the clock."""
@@ -52,9 +54,46 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "board.db"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL server for this test run (one per xdist worker)."""
+    binaries = server_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail("no PostgreSQL server is installed (initdb not found)")
+        pytest.skip("no PostgreSQL server installed; .ci/run installs Debian's postgresql")
+    cluster = Cluster(binaries)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+BACKENDS = ("sqlite", "postgres")
+
+on_both_backends = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+"""Runs a storage contract test against a board file and a board on a PostgreSQL server."""
+
+
 @pytest.fixture
-def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store(db_path, actor="Ana", clock=clock) as opened:
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which backend the board runs on: a file unless the test is `on_both_backends`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def board_location(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's board lives: the board file, or a new database on the test server."""
+    if backend == "sqlite":
+        return db_path
+    cluster: Cluster = request.getfixturevalue("postgres")
+    return cluster.new_database()
+
+
+@pytest.fixture
+def store(board_location: Path | str, clock: FakeClock) -> Iterator[Store]:
+    with Store(board_location, actor="Ana", clock=clock) as opened:
         yield opened
 
 

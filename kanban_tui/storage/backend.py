@@ -37,6 +37,9 @@ class Backend(Protocol):
     """A stable name of the board, for settings remembered per board."""
     created: bool
     """This process created the board (an empty file or database got its schema)."""
+    notifies: bool
+    """`data_version` moves on every commit, the board's own included (a server's
+    notifications), so an unchanged version means an unchanged log."""
 
     def open(self) -> Connection:
         """A new connection to a board whose schema is current (created if allowed)."""
@@ -81,6 +84,7 @@ class SQLiteBackend:
         self.read_only = read_only
         self.single_writer = single_writer
         self.created = False
+        self.notifies = False  # PRAGMA data_version ignores the connection's own commits
 
     def open(self) -> SQLiteConnection:
         if not self.path.exists():
@@ -165,6 +169,7 @@ class PostgresBackend:
         self.create = create
         self.read_only = read_only
         self.created = False
+        self.notifies = True
         self._listener: ChangeListener = ChangeListener(url, self.location)
 
     def open(self) -> ServerConnection:

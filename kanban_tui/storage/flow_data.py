@@ -94,7 +94,7 @@ def _time(text: str | None) -> datetime | None:
 
 _SETTLED_IN = """
     CASE WHEN last.exited_at IS NULL AND last.entered_at < :bound
-          AND (coalesce(last_column.role, 'queue') = 'done' OR NOT per_card.started)
+          AND (coalesce(last_column.role, 'queue') = 'done' OR per_card.started = 0)
           AND NOT EXISTS (
               SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid
               AND (b.unblocked_at IS NULL OR b.unblocked_at >= :bound))
@@ -115,12 +115,13 @@ def _sort_cards(conn: Connection, squad_id: str, bound: datetime) -> dict[str, i
     conn.execute(
         "INSERT INTO temp.flow_cards (uid, settled_in, waiting)"
         f" SELECT c.uid, {_SETTLED_IN},"
-        "  NOT coalesce(per_card.started, 0)"
-        "  AND NOT EXISTS (SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid)"
+        "  CASE WHEN coalesce(per_card.started, 0) = 0"
+        "   AND NOT EXISTS (SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid)"
+        "  THEN 1 ELSE 0 END"
         " FROM cards c"
         " LEFT JOIN ("
         "  SELECT t.card_uid, max(t.id) AS last_id,"
-        "   max(coalesce(col.role, 'queue') != 'queue') AS started"
+        "   max(CASE WHEN coalesce(col.role, 'queue') != 'queue' THEN 1 ELSE 0 END) AS started"
         "  FROM cards c2 JOIN card_transitions t ON t.card_uid = c2.uid"
         "  LEFT JOIN columns col ON col.id = t.column_id"
         "  WHERE c2.squad_id = :squad AND c2.deleted = 0 GROUP BY t.card_uid"
@@ -166,14 +167,14 @@ def flow_inputs(
         settled = _sort_cards(conn, squad.id, look_back_from)
         only = (
             " AND c.uid IN (SELECT uid FROM temp.flow_cards"
-            " WHERE settled_in IS NULL AND NOT waiting)"
+            " WHERE settled_in IS NULL AND waiting = 0)"
         )
         waiting = [
             (column_id, from_db_time(entered), _time(exited))
             for column_id, entered, exited in conn.execute(
                 "SELECT t.column_id, t.entered_at, t.exited_at FROM temp.flow_cards f"
                 " JOIN card_transitions t ON t.card_uid = f.uid"
-                " WHERE f.settled_in IS NULL AND f.waiting ORDER BY t.id"
+                " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
             )
         ]
     stays: dict[str, list[Stay]] = defaultdict(list)

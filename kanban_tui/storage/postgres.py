@@ -82,7 +82,8 @@ def translate(sql: str) -> str:
     Placeholders `?` and `:name` become `%s` and `%(name)s` (a literal `%` is doubled);
     `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`; `json_each(text)` and `instr` become
     the functions `server_schema` defines and `strpos`; a `+` that only steers SQLite's planner
-    off an index is dropped; `temp.` tables live in `pg_temp`.
+    off an index is dropped; `temp.` tables live in `pg_temp`; emptying a table restarts its
+    numbering.
     """
 
     def placeholder(match: re.Match[str]) -> str:
@@ -103,6 +104,16 @@ def translate(sql: str) -> str:
     text = re.sub(r"\binstr\(", "strpos(", text)
     text = re.sub(r"\btemp\.", "pg_temp.", text)
     text = re.sub(r"\s+WITHOUT ROWID\b", "", text)
+    emptied = re.fullmatch(r"\s*DELETE FROM (\w+)\s*", text)
+    if emptied:
+        # SQLite numbers an emptied table's rows from 1 again; so must the server, or a
+        # rebuilt projection would differ from the one folded event by event.
+        text += (
+            "; SELECT setval(pg_get_serial_sequence(table_schema || '.' || table_name,"
+            " column_name), 1, false) FROM information_schema.columns"
+            f" WHERE table_schema = '{SCHEMA}' AND table_name = '{emptied.group(1)}'"
+            " AND is_identity = 'YES'"
+        )
     return _INDEX_HINT.sub("", text)
 
 
@@ -145,7 +156,7 @@ class ServerConnection:
 
 # -- the schema ---------------------------------------------------------------------------------
 
-_SERVER_TYPES = {"TEXT": 'TEXT COLLATE "C"', "INTEGER": "BIGINT", "FLOAT": "DOUBLE PRECISION"}
+_SERVER_TYPES = {"TEXT": 'TEXT COLLATE "C"', "INTEGER": "BIGINT", "REAL": "DOUBLE PRECISION"}
 """SQLite column types -> the server's. Text compares bytewise, as in SQLite, so ordering keys
 and ISO times sort the same on both."""
 
@@ -323,7 +334,7 @@ def reporting(location: str) -> Iterator[None]:
 
 def read_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
     """Several reads against one snapshot of the board."""
-    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
     try:
         return work()
     finally:

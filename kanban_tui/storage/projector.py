@@ -458,7 +458,7 @@ _HANDLERS[EventKind.WIP_OVERRIDDEN] = _wip_exception
 def _free_number(conn: Connection, table: str, wanted: int, retro_id: str | None = None) -> int:
     """`wanted` unless a merged history already used it (in the retro, for notes); then the
     next free one."""
-    scope, params = ("retro_id = ?", [retro_id]) if retro_id else ("1", [])
+    scope, params = ("retro_id = ?", [retro_id]) if retro_id else ("1 = 1", [])
     taken = f"SELECT 1 FROM {table} WHERE {scope} AND number = ?"
     if not conn.execute(taken, [*params, wanted]).fetchone():
         return wanted

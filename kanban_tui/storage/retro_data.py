@@ -96,10 +96,12 @@ def votes_cast(conn: Connection, retro_id: str, voter: str) -> int:
 
 def actions(conn: Connection, retro_ids: Sequence[str]) -> list[RetroAction]:
     """The actions of some retros with their cards' keys, done when the card is in a done column."""
+    if not retro_ids:
+        return []
     marks = ", ".join("?" for _ in retro_ids)
     found = conn.execute(
         "SELECT a.id, r.number, a.text, a.owner, a.due, c.key,"
-        " coalesce(col.role = 'done', 0) FROM retro_actions a"
+        " CASE WHEN col.role = 'done' THEN 1 ELSE 0 END FROM retro_actions a"
         " JOIN retros r ON r.id = a.retro_id"
         " LEFT JOIN cards c ON c.uid = a.card_uid AND c.deleted = 0"
         " LEFT JOIN columns col ON col.id = c.column_id"

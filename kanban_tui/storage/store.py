@@ -342,6 +342,8 @@ class Store:
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._lock = threading.Lock()
+        self._quiet_log: tuple[int | None, int] | None = None
+        """(data version, log position) when the log was last read for changes."""
         try:
             self._connection()  # open now, so a bad file is reported before any work
         except BaseException:
@@ -558,8 +560,14 @@ class Store:
         return self._read(queries.last_rowid)
 
     def changes_since(self, rowid: int, squad_id: str) -> queries.Changes:
-        """What was appended to the log after `rowid` (cheap when nothing was)."""
-        return self._read(lambda conn: queries.changes_since(conn, rowid, squad_id))
+        """What was appended to the log after `rowid` (cheap when nothing was; on a server the
+        log is only read again after a notification)."""
+        version = self.data_version() if self.backend.notifies else None
+        if version is not None and self._quiet_log == (version, rowid):
+            return queries.Changes(rowid, frozenset(), False, 0)
+        changes = self._read(lambda conn: queries.changes_since(conn, rowid, squad_id))
+        self._quiet_log = (version, changes.last_rowid)
+        return changes
 
     def cards_with_times(
         self, squad_id: str, uids: Sequence[str]

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kanban_tui.storage.connection import connect
+from kanban_tui.storage.connection import Connection, connect
 from kanban_tui.storage.schema import PROJECTION_TABLES
 from kanban_tui.storage.store import Store
 
 
 def dump_projections(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every projection table's rows, sorted, for comparing two states."""
-    conn = connect(store.path)
-    try:
+    """Every projection table's rows, sorted, for comparing two states (on either backend)."""
+
+    def dump(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
         return {
             table: sorted(
                 (tuple(row) for row in conn.execute(f"SELECT * FROM {table}")),
@@ -22,16 +23,22 @@ def dump_projections(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             )
             for table in PROJECTION_TABLES
         }
-    finally:
-        conn.close()
+
+    return store._read(dump)
 
 
 def event_count(path: Path) -> int:
+    """Events in a board file's log, read without opening it as a board."""
     conn = connect(path)
     try:
         return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
     finally:
         conn.close()
+
+
+def log_length(store: Store) -> int:
+    """Events in the board's log (on either backend)."""
+    return int(store._read(lambda conn: conn.execute("SELECT count(*) FROM events").fetchone()[0]))
 
 
 def file_digest(path: Path) -> str:
@@ -51,3 +58,20 @@ def tamper(path: Path, sql: str) -> None:
     conn.execute(sql)
     conn.close()
     settle(path)
+
+
+def query(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one raw query against the board (on either backend)."""
+    return [tuple(row) for row in store._read(lambda conn: conn.execute(sql, params).fetchall())]
+
+
+def execute(store: Store, sql: str, params: Sequence[Any] = ()) -> None:
+    """One raw statement in a write transaction, bypassing the board's rules (for planting)."""
+    store._write(lambda writer: writer.conn.execute(sql, params))
+
+
+def same_board(store: Store) -> Path | str:
+    """Where `store`'s board is, to open it again as a teammate (a server URL keeps its
+    password here, unlike `Store.location`)."""
+    url: str | None = getattr(store.backend, "url", None)
+    return url if url is not None else store.path

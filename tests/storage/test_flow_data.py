@@ -8,7 +8,9 @@ from datetime import timedelta
 from kanban_tui.domain.flow import CardHistory, is_waiting, settled_column
 from kanban_tui.domain.models import ColumnRole, Squad
 from kanban_tui.storage.store import Store
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, on_both_backends
+
+pytestmark = on_both_backends
 
 
 def test_histories_hold_stays_in_order_with_current_roles_and_blocks(

@@ -15,17 +15,18 @@ from kanban_tui.domain.models import RETRO_ACTION_MARKER, Squad
 from kanban_tui.domain.retro import ANONYMOUS, Period, RetroFormat
 from kanban_tui.storage.connection import connect
 from kanban_tui.storage.store import Store
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, on_both_backends
 from tests.storage import retro_worker
-from tests.storage.helpers import dump_projections
+from tests.storage.helpers import dump_projections, query, same_board
 
 FORTNIGHT = Period(since=date(2026, 10, 20), until=date(2026, 11, 2))
 
 
 def _other(store: Store, actor: str) -> Store:
-    return Store(store.path, actor=actor, clock=store.now)
+    return Store(same_board(store), actor=actor, clock=store.now)
 
 
+@on_both_backends
 def test_notes_and_votes_sort_by_votes_within_each_members_limit(
     store: Store, squad: Squad
 ) -> None:
@@ -51,6 +52,7 @@ def test_notes_and_votes_sort_by_votes_within_each_members_limit(
         store.vote(1, 9)
 
 
+@on_both_backends
 def test_hidden_notes_stay_hidden_until_the_facilitator_reveals_them(
     store: Store, squad: Squad
 ) -> None:
@@ -96,6 +98,7 @@ def test_an_anonymous_notes_author_is_nowhere_in_the_file(
     assert b"Deadlines set without us" in raw
 
 
+@on_both_backends
 def test_actions_become_cards_and_come_back_in_the_next_retro(
     store: Store, squad: Squad, clock: FakeClock
 ) -> None:
@@ -127,6 +130,7 @@ def test_actions_become_cards_and_come_back_in_the_next_retro(
     assert review.carried_over == 0
 
 
+@on_both_backends
 def test_a_second_retro_cannot_open_while_one_is_open(store: Store, squad: Squad) -> None:
     store.start_retro()
     with pytest.raises(Refused, match="retro 1 of Growth squad is still open"):
@@ -135,6 +139,7 @@ def test_a_second_retro_cannot_open_while_one_is_open(store: Store, squad: Squad
         ben.close_retro(1)
 
 
+@on_both_backends
 def test_closing_freezes_the_evidence_and_a_rebuild_keeps_everything(
     store: Store, squad: Squad, clock: FakeClock
 ) -> None:
@@ -159,10 +164,11 @@ def test_closing_freezes_the_evidence_and_a_rebuild_keeps_everything(
 
 
 @pytest.mark.slow
+@on_both_backends
 def test_several_processes_add_notes_and_votes_and_the_limit_holds(
-    tmp_path: Path, db_path: Path
+    tmp_path: Path, board_location: Path | str
 ) -> None:
-    with Store(db_path, actor="Ana") as store:
+    with Store(board_location, actor="Ana") as store:
         store.add_squad("Growth squad", members=["Ana"])
         store.start_retro(vote_limit=3)
         for text in ("One", "Two", "Three"):
@@ -173,7 +179,7 @@ def test_several_processes_add_notes_and_votes_and_the_limit_holds(
     outs = [tmp_path / f"{m}.json" for m in members]
     processes = [
         context.Process(
-            target=retro_worker.run, args=(str(db_path), m, 1, n, str(out), barrier), name=m
+            target=retro_worker.run, args=(str(board_location), m, 1, n, str(out), barrier), name=m
         )
         for n, (m, out) in enumerate(zip(members, outs, strict=True))
     ]
@@ -184,11 +190,9 @@ def test_several_processes_add_notes_and_votes_and_the_limit_holds(
     results = [json.loads(out.read_text()) for out in outs]
     assert [r["crash"] for r in results] == [None] * len(members)
     assert [(r["notes"], r["votes"], r["refused"]) for r in results] == [(5, 3, 3)] * len(members)
-    with Store(db_path, actor="Ana") as store:
+    with Store(board_location, actor="Ana") as store:
         board = store.retro_board(1)
         assert sorted(n.number for n in board.notes) == list(range(1, 3 + 5 * len(members) + 1))
         assert sum(n.votes for n in board.notes) == 3 * len(members)
-    conn = connect(db_path)
-    per_voter = dict(conn.execute("SELECT voter, count(*) FROM retro_votes GROUP BY voter"))
-    conn.close()
+        per_voter = dict(query(store, "SELECT voter, count(*) FROM retro_votes GROUP BY voter"))
     assert per_voter == dict.fromkeys(members, 3)

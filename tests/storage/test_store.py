@@ -13,29 +13,30 @@ from kanban_tui.domain.errors import InvalidInput, Refused, WipLimitReached
 from kanban_tui.domain.events import EventKind
 from kanban_tui.domain.models import Squad
 from kanban_tui.domain.rules import WipOutcome
-from kanban_tui.storage.connection import connect
 from kanban_tui.storage.store import Store
-from tests.conftest import FakeClock
-from tests.storage.helpers import dump_projections, event_count, file_digest
+from tests.conftest import FakeClock, on_both_backends
+from tests.storage.helpers import dump_projections, execute, file_digest, log_length, query
 
 
 def _fill(store: Store, column: str, count: int) -> list[str]:
     return [store.add_card(None, f"{column} {i}", column=column).card.key for i in range(count)]
 
 
+@on_both_backends
 def test_a_teammate_who_filled_the_column_first_wins(
-    store: Store, squad: Squad, db_path: Path, clock: FakeClock
+    store: Store, squad: Squad, board_location: Path | str, clock: FakeClock
 ) -> None:
     mine = store.add_card(None, "mine").card.key
-    with Store(db_path, actor="Ben", clock=clock) as teammate:
+    with Store(board_location, actor="Ben", clock=clock) as teammate:
         _fill(teammate, "Doing", 3)  # Ben fills Doing after Ana read the board
-    before = event_count(db_path)
+    before = log_length(store)
     with pytest.raises(WipLimitReached, match="GRW-2, GRW-3, GRW-4"):
         store.move_card(mine, "Doing")
     assert store.card(mine).column_id == store.board().column_named("Backlog").id  # type: ignore[union-attr]
-    assert event_count(db_path) == before
+    assert log_length(store) == before
 
 
+@on_both_backends
 def test_override_is_recorded_right_after_the_move(store: Store, squad: Squad) -> None:
     _fill(store, "Doing", 3)
     key = store.add_card(None, "urgent").card.key
@@ -52,6 +53,7 @@ def test_override_is_recorded_right_after_the_move(store: Store, squad: Squad) -
     assert change.events[1].hlc > change.events[0].hlc
 
 
+@on_both_backends
 def test_archived_and_done_cards_never_count_toward_wip(store: Store, squad: Squad) -> None:
     keys = _fill(store, "Doing", 3)
     store.archive_card(keys[0])
@@ -66,6 +68,7 @@ def test_archived_and_done_cards_never_count_toward_wip(store: Store, squad: Squ
     assert store.move_card(keys[1], "Shipped").wip is WipOutcome.WITHIN_LIMIT
 
 
+@on_both_backends
 def test_warn_column_takes_the_card_and_records_a_breach(store: Store, squad: Squad) -> None:
     _fill(store, "Review", 2)
     change = store.add_card(None, "third", column="Review")
@@ -73,6 +76,7 @@ def test_warn_column_takes_the_card_and_records_a_breach(store: Store, squad: Sq
     assert [e.kind for e in change.events][-1] is EventKind.WIP_BREACHED
 
 
+@on_both_backends
 def test_positions_follow_top_before_and_after(store: Store, squad: Squad) -> None:
     a, b, c = _fill(store, "Ready", 3)
     d = store.add_card(None, "d", column="Ready", top=True).card.key
@@ -83,6 +87,7 @@ def test_positions_follow_top_before_and_after(store: Store, squad: Squad) -> No
         store.move_card(b, "Doing", before=d)
 
 
+@on_both_backends
 def test_backdated_moves_shape_the_transitions(
     store: Store, squad: Squad, clock: FakeClock
 ) -> None:
@@ -99,6 +104,7 @@ def test_backdated_moves_shape_the_transitions(
         store.move_card(key, "Review", at=clock.now + timedelta(minutes=5))
 
 
+@on_both_backends
 def test_blocked_time_is_recorded_per_block(store: Store, squad: Squad, clock: FakeClock) -> None:
     key = store.add_card(None, "needs legal").card.key
     store.block_card(key, "Waiting on legal")
@@ -106,16 +112,13 @@ def test_blocked_time_is_recorded_per_block(store: Store, squad: Squad, clock: F
         store.block_card(key, "again")
     clock.advance(hours=5)
     store.unblock_card(key)
-    conn = connect(store.path)
-    blocks = conn.execute(
-        "SELECT reason, blocked_at, unblocked_at, blocked_by FROM card_blocks"
-    ).fetchall()
-    conn.close()
+    blocks = query(store, "SELECT reason, blocked_at, unblocked_at, blocked_by FROM card_blocks")
     assert blocks == [
         ("Waiting on legal", "2026-11-02T09:00:00.000000Z", "2026-11-02T14:00:00.000000Z", "Ana")
     ]
 
 
+@on_both_backends
 def test_every_event_has_who_when_and_a_sortable_unique_id(store: Store, squad: Squad) -> None:
     store.add_card(None, "one")
     events = store.events()
@@ -124,6 +127,7 @@ def test_every_event_has_who_when_and_a_sortable_unique_id(store: Store, squad: 
     assert all(e.actor == "Ana" and e.recorded_at == e.at for e in events)
 
 
+@on_both_backends
 def test_delete_hides_a_card_and_restore_brings_it_back(store: Store, squad: Squad) -> None:
     key = store.add_card(None, "oops").card.key
     store.delete_card(key)
@@ -132,17 +136,17 @@ def test_delete_hides_a_card_and_restore_brings_it_back(store: Store, squad: Squ
     assert store.card(key).title == "oops"
 
 
+@on_both_backends
 def test_unknown_event_kinds_from_a_newer_squadboard_are_kept_but_not_folded(
     store: Store, squad: Squad
 ) -> None:
-    conn = connect(store.path)
-    conn.execute(
+    execute(
+        store,
         "INSERT INTO events (id, hlc, at, recorded_at, actor, squad_id, card_uid, kind, payload)"
         " VALUES ('zz', 1, '2026-11-02T09:00:00.000000Z', '2026-11-02T09:00:00.000000Z', 'x',"
         " ?, NULL, 'retro.created', '{}')",
         [squad.id],
     )
-    conn.close()
     before = dump_projections(store)
     store.rebuild_projections()
     assert dump_projections(store) == before
@@ -176,20 +180,20 @@ def test_a_card_number_taken_in_two_diverged_copies_is_renumbered_the_same_way(
     assert one_way == other_way == {"GRW-1": "Ana's card", "GRW-2": "Ben's card"}
 
 
+@on_both_backends
 def test_data_version_moves_when_a_teammate_commits(
-    store: Store, squad: Squad, db_path: Path, clock: FakeClock
+    store: Store, squad: Squad, board_location: Path | str, clock: FakeClock
 ) -> None:
     seen = store.data_version()
-    with Store(db_path, actor="Ben", clock=clock) as teammate:
+    with Store(board_location, actor="Ben", clock=clock) as teammate:
         teammate.add_card(None, "hello")
     assert store.data_version() != seen
 
 
+@on_both_backends
 def test_payloads_are_compact_json(store: Store, squad: Squad) -> None:
     store.add_card(None, "plain")
-    conn = connect(store.path)
-    payload = conn.execute("SELECT payload FROM events WHERE kind = 'card.created'").fetchone()[0]
-    conn.close()
+    [(payload,)] = query(store, "SELECT payload FROM events WHERE kind = 'card.created'")
     assert json.loads(payload)["title"] == "plain"
     assert " " not in payload.replace("plain", "")
 
