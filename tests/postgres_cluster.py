@@ -75,8 +75,9 @@ class Cluster:
             "--no-sync",
         )
         settings = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            f"-c listen_addresses=127.0.0.1 -c port={self.port}"
+            f" -c unix_socket_directories={self.root} -c max_connections=200"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run(
             "pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-o", settings, "-w", "start"
@@ -91,7 +92,7 @@ class Cluster:
 
         name = f"board_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+            conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
     def stop(self, mode: str = "immediate") -> None:
