@@ -43,6 +43,8 @@ COMMANDS = {
     "backup": "kanban_tui.cli.files:backup",
     "merge": "kanban_tui.cli.sharing:merge",
     "sync": "kanban_tui.cli.sharing:sync",
+    "push": "kanban_tui.cli.server:push",
+    "pull": "kanban_tui.cli.server:pull",
     "export": "kanban_tui.cli.exchange:export",
     "import": "kanban_tui.cli.exchange:import_",
 }

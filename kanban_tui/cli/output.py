@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,15 +23,26 @@ from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, Val
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.store import Store
 
+T = TypeVar("T")
+Progress = Callable[[int], None]
+
 PROGRESS_FROM = 50_000
 """Histories at least this long show a progress bar on an interactive stderr."""
 
 
+def with_progress(total: int, label: str, quiet: bool, run: Callable[[Progress], T]) -> T:
+    """`run(progress)` with a progress bar of `total` steps on stderr when that is worth it;
+    `run` reports how many steps are done."""
+    hidden = quiet or total < PROGRESS_FROM or not sys.stderr.isatty()
+    with click.progressbar(length=total, label=label, file=sys.stderr, hidden=hidden) as bar:
+        return run(lambda done: bar.update(done - bar.pos))
+
+
 def append_with_progress(store: Store, events: Sequence[Event], label: str, quiet: bool) -> int:
     """Append a history to the board, with a progress bar on stderr when that is worth it."""
-    hidden = quiet or len(events) < PROGRESS_FROM or not sys.stderr.isatty()
-    with click.progressbar(length=len(events), label=label, file=sys.stderr, hidden=hidden) as bar:
-        return store.append_history(events, progress=lambda done: bar.update(done - bar.pos))
+    return with_progress(
+        len(events), label, quiet, lambda progress: store.append_history(events, progress)
+    )
 
 
 def emit_json(data: Any) -> None:

@@ -108,7 +108,7 @@ def over_block_limits(conn: Connection) -> list[OverLimit]:
         " JOIN squads s ON s.id = c.squad_id"
         " JOIN cards k ON k.column_id = c.id AND k.archived = 0 AND k.deleted = 0"
         " WHERE c.wip_policy = 'block' AND c.wip_limit IS NOT NULL AND c.removed = 0"
-        " GROUP BY c.id HAVING count(k.uid) > c.wip_limit ORDER BY s.name, c.position"
+        " GROUP BY c.id, s.name HAVING count(k.uid) > c.wip_limit ORDER BY s.name, c.position"
     )
     return [OverLimit(*row) for row in rows]
 

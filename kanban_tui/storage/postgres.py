@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from kanban_tui.domain.errors import SquadboardError
+from kanban_tui.domain.errors import Refused, SquadboardError
 from kanban_tui.storage import queries
 
 if TYPE_CHECKING:
@@ -323,11 +323,17 @@ def _load_numbers_as_sqlite_does(raw: psycopg.Connection[Any]) -> None:
 
 @contextmanager
 def reporting(location: str) -> Iterator[None]:
-    """Turn the server's connection failures into `ServerUnavailable`; other errors pass."""
+    """Turn the server's connection failures into `ServerUnavailable`, and a role that may only
+    read into `Refused`; other errors pass."""
     import psycopg
+    from psycopg import errors
 
     try:
         yield
+    except errors.InsufficientPrivilege:
+        raise Refused(
+            f"{location} is read-only for your database role: the board can be viewed, not changed"
+        ) from None
     except psycopg.OperationalError as error:
         raise _unavailable(location, error) from None
 

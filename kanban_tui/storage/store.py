@@ -1546,13 +1546,19 @@ class Store:
             raise Refused("a board cannot be merged with itself")
         return self.receive(read_board_events(other), source=str(other))
 
-    def receive(self, events: Sequence[Event], *, source: str) -> MergeReport:
+    def receive(
+        self,
+        events: Sequence[Event],
+        *,
+        source: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> MergeReport:
         """Add the events this board lacks, refold, and report what that changed."""
         from kanban_tui.storage.merge import MergeReport, concurrent_edits, over_block_limits
 
         self._check_writable()
         seen = {(c.lost_event, c.field) for c in self._read(concurrent_edits)}
-        added = self.append_history(events)
+        added = self.append_history(events, progress)
 
         def report(conn: Connection) -> MergeReport:
             edits = [c for c in concurrent_edits(conn) if (c.lost_event, c.field) not in seen]

@@ -1,4 +1,5 @@
-"""Eight processes hammer one board file at once; nothing is lost, duplicated or over the limit.
+"""Eight processes hammer one board at once (a file, or a database on a server); nothing is lost,
+duplicated or over the limit.
 
 Each worker (see `concurrency_worker`) performs random card operations through the public Store
 API and records what every operation returned. Afterwards the file must hold exactly the events
@@ -19,11 +20,11 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from kanban_tui.storage.connection import SQLiteConnection, connect
-from kanban_tui.storage.schema import PROJECTION_TABLES
 from kanban_tui.storage.store import Store
+from tests.conftest import on_both_backends
 from tests.storage import concurrency_worker
 from tests.storage.concurrency_worker import WorkerPlan
+from tests.storage.helpers import dump_projections, query
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +48,7 @@ class LoggedEvent(NamedTuple):
     payload: dict[str, Any]
 
 
-def _seed_board(path: Path) -> tuple[str, ...]:
+def _seed_board(path: Path | str) -> tuple[str, ...]:
     """The default board (Doing: 3, block; Review: 2, warn) with a few cards already flowing."""
     with Store(path, actor="Setup") as store:
         store.add_squad("Growth squad", prefix="GRW", members=["Ana", "Ben"])
@@ -58,7 +59,7 @@ def _seed_board(path: Path) -> tuple[str, ...]:
 
 
 def _run_workers(
-    tmp_path: Path, path: Path, seed_keys: tuple[str, ...]
+    tmp_path: Path, path: Path | str, seed_keys: tuple[str, ...]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The workers' records, and the polling reader's (which runs until the workers are done)."""
     context = multiprocessing.get_context("spawn")
@@ -103,24 +104,14 @@ def _run_workers(
     return records, json.loads(reader_out.read_text(encoding="utf-8"))
 
 
-def _logged_events(conn: SQLiteConnection) -> list[LoggedEvent]:
+def _logged_events(store: Store) -> list[LoggedEvent]:
     return [
         LoggedEvent(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]))
-        for r in conn.execute(
-            "SELECT rowid, id, hlc, actor, card_uid, kind, payload FROM events ORDER BY hlc, id"
+        for r in query(
+            store,
+            "SELECT rowid, id, hlc, actor, card_uid, kind, payload FROM events ORDER BY hlc, id",
         )
     ]
-
-
-def _dump_projections(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    conn = connect(path)
-    try:
-        return {
-            table: sorted((tuple(row) for row in conn.execute(f"SELECT * FROM {table}")), key=repr)
-            for table in PROJECTION_TABLES
-        }
-    finally:
-        conn.close()
 
 
 def _check_wip_history(events: list[LoggedEvent]) -> Counter[str]:
@@ -175,10 +166,11 @@ def _check_wip_history(events: list[LoggedEvent]) -> Counter[str]:
     return seen
 
 
+@on_both_backends
 def test_eight_processes_and_a_polling_reader_share_one_board_without_losing_anything(
-    tmp_path: Path,
+    tmp_path: Path, board_location: Path | str
 ) -> None:
-    path = tmp_path / "shared.db"
+    path = board_location
     seed_keys = _seed_board(path)
 
     results, reader = _run_workers(tmp_path, path, seed_keys)
@@ -199,9 +191,8 @@ def test_eight_processes_and_a_polling_reader_share_one_board_without_losing_any
         refusals = {op["error"] for op in result["operations"] if op["outcome"] == "refused"}
         assert refusals <= EXPECTED_REFUSALS
 
-    conn = connect(path)
-    try:
-        events = _logged_events(conn)
+    with Store(path, actor="Checker") as store:
+        events = _logged_events(store)
         # Each actor's events are exactly those its successful operations returned: none lost,
         # none twice, none for a refused operation.
         for result in results:
@@ -223,8 +214,6 @@ def test_eight_processes_and_a_polling_reader_share_one_board_without_losing_any
         writers = [e.actor for e in events if e.actor != "Setup"]
         switches = sum(a != b for a, b in pairwise(writers))
         assert switches > 4 * WORKERS, f"the workers barely overlapped ({switches} switches)"
-    finally:
-        conn.close()
 
     seen = _check_wip_history(events)
     outcomes = Counter(
@@ -237,7 +226,8 @@ def test_eight_processes_and_a_polling_reader_share_one_board_without_losing_any
     assert seen["wip.breached"] > 0, seen
 
     with Store(path, actor="Checker") as store:
-        assert store.integrity_check() == ["ok"]
-        incremental = _dump_projections(path)
+        if isinstance(path, Path):
+            assert store.integrity_check() == ["ok"]
+        incremental = dump_projections(store)
         assert store.rebuild_projections() == len(events)
-    assert _dump_projections(path) == incremental
+        assert dump_projections(store) == incremental
