@@ -99,7 +99,9 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.root / "data"), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
+        """Stop the server if it still runs, and delete its folder."""
         try:
-            self.stop()
+            if (self.root / "data" / "postmaster.pid").exists():
+                self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
