@@ -27,7 +27,7 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 class Squadboard:
     """`squadboard --db DB --user USER ...`, run through click's CliRunner."""
 
-    db: Path
+    db: Path | str
     user: str = "Ana"
     runner: CliRunner = field(default_factory=CliRunner)
 
