@@ -27,15 +27,22 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 class Squadboard:
     """`squadboard --db DB --user USER ...`, run through click's CliRunner."""
 
-    db: Path | str
+    board: Path | str
+    """The board file, or a server's postgresql:// URL."""
     user: str = "Ana"
     runner: CliRunner = field(default_factory=CliRunner)
+
+    @property
+    def db(self) -> Path:
+        """The board file (for tests of a board in a file)."""
+        assert isinstance(self.board, Path), "this board is on a server"
+        return self.board
 
     def run(self, *args: str, user: str | None = None, input: str | None = None) -> Result:
         """Run a command; any exception other than the CLI's own exit is a test failure."""
         result = self.runner.invoke(
             cli,
-            ["--db", str(self.db), "--user", user or self.user, *args],
+            ["--db", str(self.board), "--user", user or self.user, *args],
             input=input,
             prog_name="squadboard",
         )

@@ -3,7 +3,7 @@ and a server."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,8 @@ def test_the_same_board_reports_the_same_flow_on_a_file_and_on_a_server(
     laptop.ok("demo")
     laptop.ok("push", str(laptop.db), server_url)
     server = Squadboard(server_url)
-    window = ("--since", "2026-01-01", "--until", str(date.today() - timedelta(days=1)))
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    window = ("--since", "2026-01-01", "--until", str(yesterday))
     on_file = laptop.json("stats", *window)
     on_server = server.json("stats", *window)
     for part in FINISHED_WORK:
