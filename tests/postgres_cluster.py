@@ -55,13 +55,24 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> None:
-        if self._owner is not None:
-            os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
+        """Create the cluster on the first call; start the server (again) on every call."""
+        data = self.root / "data"
+        if not data.exists():
+            self._create(data)
+        settings = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port}"
+            f" -c unix_socket_directories={self.root} -c max_connections=200"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(self.root / "log")
+        self._run("pg_ctl", "-D", str(data), "-l", log, "-o", settings, "-w", "start")
+
+    def _create(self, data: Path) -> None:
         password_file = self.root / "password"
         password_file.write_text(PASSWORD)
         if self._owner is not None:
+            os.chown(self.root, self._owner.pw_uid, self._owner.pw_gid)
             os.chown(password_file, self._owner.pw_uid, self._owner.pw_gid)
-        data = self.root / "data"
         self._run(
             "initdb",
             "-D",
@@ -73,14 +84,6 @@ class Cluster:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
             "--no-sync",
-        )
-        settings = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port}"
-            f" -c unix_socket_directories={self.root} -c max_connections=200"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        self._run(
-            "pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-o", settings, "-w", "start"
         )
 
     def url(self, database: str = "postgres", *, password: str = PASSWORD) -> str:
@@ -95,13 +98,15 @@ class Cluster:
             conn.execute(f"CREATE DATABASE {name}")
         return self.url(name)
 
-    def stop(self, mode: str = "immediate") -> None:
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server; `fast` (the default) keeps what was committed, which `immediate`
+        may not with durability off."""
         self._run("pg_ctl", "-D", str(self.root / "data"), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
         """Stop the server if it still runs, and delete its folder."""
         try:
             if (self.root / "data" / "postmaster.pid").exists():
-                self.stop()
+                self.stop("immediate")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -80,6 +80,10 @@ class BoardUnavailable(Message):
     reason: str
 
 
+class BoardReachable(Message):
+    """The board could be read again after it was unavailable."""
+
+
 @dataclass
 class SquadsLoaded(Message):
     """The squads in the file, for the switcher."""

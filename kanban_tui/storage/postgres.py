@@ -53,6 +53,11 @@ class ServerUnavailable(SquadboardError):
     exit_code = 1
 
 
+class StaleConnection(ServerUnavailable):
+    """A connection found dead as a transaction began, before anything was sent: the work may
+    be run again on a new connection (the server restarted, or a proxy dropped an idle one)."""
+
+
 def is_database_url(location: str) -> bool:
     """True for a `postgresql://` (or `postgres://`) URL, the way a board on a server is named."""
     return location.partition("://")[0].lower() in URL_SCHEMES and "://" in location
@@ -338,9 +343,20 @@ def reporting(location: str) -> Iterator[None]:
         raise _unavailable(location, error) from None
 
 
+def _begin(conn: ServerConnection, statement: str) -> None:
+    import psycopg
+
+    try:
+        conn.execute(statement)
+    except psycopg.OperationalError as error:
+        if conn.broken:
+            raise StaleConnection(str(error)) from error
+        raise
+
+
 def read_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
     """Several reads against one snapshot of the board."""
-    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    _begin(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ")
     try:
         return work()
     finally:
@@ -350,7 +366,7 @@ def read_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
 
 def write_transaction(conn: ServerConnection, work: Callable[[], T]) -> T:
     """`work` with every other writer of the board waiting, then one NOTIFY and the commit."""
-    conn.execute("BEGIN")
+    _begin(conn, "BEGIN")
     try:
         conn.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         result = work()

@@ -235,7 +235,7 @@ def recent_finishes(
         " JOIN card_transitions t ON t.card_uid = c.uid"
         " LEFT JOIN columns col ON col.id = t.column_id"
         " WHERE c.squad_id = ? AND c.deleted = 0"
-        " GROUP BY c.uid HAVING finished >= ?"
+        " GROUP BY c.uid HAVING max(t.entered_at) >= ?"
     )
     return [
         (from_db_time(started), from_db_time(finished))

@@ -69,7 +69,7 @@ from kanban_tui.storage import queries
 from kanban_tui.storage.backend import Backend, PostgresBackend, SQLiteBackend
 from kanban_tui.storage.connection import Connection, SQLiteConnection
 from kanban_tui.storage.convert import EVENT_VALUES, event_from_row, event_to_row
-from kanban_tui.storage.postgres import is_database_url
+from kanban_tui.storage.postgres import StaleConnection, is_database_url
 from kanban_tui.storage.projector import (
     EventRecord,
     card_heads,
@@ -412,8 +412,21 @@ class Store:
         self.close()
 
     def _read(self, work: Callable[[Connection], T]) -> T:
+        return self._in_transaction(self.backend.read, work)
+
+    def _in_transaction(
+        self,
+        bracket: Callable[[Connection, Callable[[], T]], T],
+        work: Callable[[Connection], T],
+    ) -> T:
+        """`work` in a transaction on this thread's connection; once more on a new connection
+        when the old one turns out dead before anything was sent (a server that restarted)."""
         conn = self._connection()
-        return self.backend.read(conn, lambda: work(conn))
+        try:
+            return bracket(conn, lambda: work(conn))
+        except StaleConnection:
+            fresh = self._connection()
+            return bracket(fresh, lambda: work(fresh))
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -423,8 +436,9 @@ class Store:
 
     def _write(self, work: Callable[[_Writer], T], at: datetime | None = None) -> T:
         self._check_writable()
-        conn = self._connection()
-        return self.backend.write(conn, lambda: work(_Writer(conn, self.actor, self._clock(), at)))
+        return self._in_transaction(
+            self.backend.write, lambda conn: work(_Writer(conn, self.actor, self._clock(), at))
+        )
 
     def now(self) -> datetime:
         """The store's clock (injected in tests)."""

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from kanban_tui.app.messages import (
     BoardLoaded,
+    BoardReachable,
     BoardUnavailable,
     CardsChanged,
     ChangeDone,
@@ -190,6 +191,8 @@ class BoardScreen(Screen[None]):
         squad_id = self.state.shape.squad.id
         try:
             changes = self.store.changes_since(self.last_rowid, squad_id)
+            if self._status_notes.get("unavailable"):
+                self.post_message(BoardReachable())
             if not changes.count:
                 return
             if changes.shape_changed or len(changes.card_uids) > FULL_RELOAD_AFTER:
@@ -226,11 +229,18 @@ class BoardScreen(Screen[None]):
 
     @on(BoardUnavailable)
     def board_unavailable(self, message: BoardUnavailable) -> None:
-        self._set_status("unavailable", f"⚠ {message.reason}")
+        retrying = "; showing the last state, retrying" if self.state and self.poll_seconds else ""
+        self._set_status("unavailable", f"⚠ {message.reason}{retrying}")
         if self.state is None:
             self.query_one("#squad-name", Static).update(
                 Text(printable(message.reason), style="bold red")
             )
+
+    @on(BoardReachable)
+    def board_reachable(self) -> None:
+        """Back after an outage: read the whole board again, since notices may have been missed."""
+        self._set_status("unavailable", "")
+        self.load_board()
 
     @on(CardsChanged)
     def cards_changed(self, message: CardsChanged) -> None:
