@@ -75,8 +75,8 @@ def _time_lock_waits() -> None:
     module.connect = timed_connect
 
 
-def new_board(path: Path) -> None:
-    """A board file with the default squad and columns, and nothing else."""
+def new_board(path: Path | str) -> None:
+    """A board (a file, or a database on a server) with the default squad and columns only."""
     with Store(path, actor="Bench setup") as store:
         store.add_squad("Bench squad", prefix="BEN")
 

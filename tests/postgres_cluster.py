@@ -3,7 +3,7 @@
 `initdb` refuses to run as root, so as root the cluster belongs to the unprivileged `postgres`
 user (Debian's package creates it). The cluster listens on loopback only, on a free port, with
 its socket in its own directory; logins use a password, so wrong-password cases are real.
-Durability is switched off: the cluster dies with the test run.
+Durability is switched off unless asked for: the cluster dies with the test run.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def _free_port() -> int:
 class Cluster:
     """One PostgreSQL server in a temporary folder: `start()`, `new_database()`, `stop()`."""
 
-    def __init__(self, binaries: Path) -> None:
+    def __init__(self, binaries: Path, *, durable: bool = False) -> None:
         self.binaries = binaries
+        self.durable = durable
+        """Keep fsync and synchronous commit on, as a real server does (for benchmarks)."""
         self.root = Path(tempfile.mkdtemp(prefix="squadboard-pg-"))
         self.port = _free_port()
         self._owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else None
@@ -62,8 +64,9 @@ class Cluster:
         settings = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port}"
             f" -c unix_socket_directories={self.root} -c max_connections=200"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        if not self.durable:
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         log = str(self.root / "log")
         self._run("pg_ctl", "-D", str(data), "-l", log, "-o", settings, "-w", "start")
 

@@ -57,7 +57,7 @@ def resolve_squad(conn: Connection, name: str | None) -> Squad:
     if len(known) == 1:
         return known[0]
     if not known:
-        raise NotFound("the board file has no squads yet; add one with `squadboard squad add`")
+        raise NotFound("the board has no squads yet; add one with `squadboard squad add`")
     raise InvalidInput(
         f"the file has {len(known)} squads ({', '.join(s.name for s in known)}); "
         "choose one with --squad"
@@ -122,14 +122,14 @@ def card(conn: Connection, key: str) -> Card:
     """The card with this key (case-insensitive), unless it was deleted."""
     found = rows(conn, "SELECT * FROM cards WHERE key = ? AND deleted = 0", [key.strip().upper()])
     if not found:
-        raise NotFound(f"no card {key.strip()!r} in this board file")
+        raise NotFound(f"no card {key.strip()!r} on this board")
     return card_from_row(found[0])
 
 
 def deleted_card(conn: Connection, key: str) -> Card:
     found = rows(conn, "SELECT * FROM cards WHERE key = ? AND deleted = 1", [key.strip().upper()])
     if not found:
-        raise NotFound(f"no deleted card {key.strip()!r} in this board file")
+        raise NotFound(f"no deleted card {key.strip()!r} on this board")
     return card_from_row(found[0])
 
 

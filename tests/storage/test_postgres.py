@@ -117,6 +117,44 @@ def test_a_read_only_role_sees_the_board_and_every_change_is_refused(
         assert log_length(viewer) == events
 
 
+MEMBER_GRANTS = """
+CREATE ROLE growth_members NOLOGIN;
+GRANT CONNECT, TEMPORARY ON DATABASE {database} TO growth_members;
+GRANT USAGE ON SCHEMA squadboard TO growth_members;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA squadboard TO growth_members;
+GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA squadboard TO growth_members;
+CREATE ROLE ana LOGIN PASSWORD 'pw-ana' IN ROLE growth_members;
+"""
+"""The member grants of docs/postgres.md, word for word."""
+
+
+def test_a_member_role_with_the_documented_grants_can_do_everything_a_squad_does(
+    postgres: Cluster, clock: FakeClock
+) -> None:
+    url = postgres.new_database()
+    database = url.rsplit("/", 1)[1]
+    with Store(url, actor="Owner", clock=clock) as owner:
+        owner.add_squad("Growth squad", prefix="GRW")
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(MEMBER_GRANTS.format(database=database))
+    member_url = f"postgresql://ana:pw-ana@127.0.0.1:{postgres.port}/{database}"
+    with Store(member_url, actor="Ana", clock=clock) as member:
+        key = member.add_card(None, "Launch email").card.key
+        member.move_card(key, "Doing")
+        clock.advance(days=2)
+        member.move_card(key, "Done")
+        clock.advance(days=1)
+        done = member.board().column_named("Done")
+        assert done is not None
+        # The flow metrics' scratch table needs TEMPORARY on the database.
+        assert member.flow_inputs(look_back_from=clock.now).settled == {done.id: 1}
+        # A rebuild (merge, push) empties tables and restarts their numbering.
+        assert member.rebuild_projections() == log_length(member)
+        member.start_retro()
+        member.add_retro_note(1, "Start", "Demos on Fridays", anonymous=True)
+        assert member.card(key).column_id == done.id
+
+
 def test_notifications_tell_a_board_of_a_teammates_commit_at_once(
     store_on_server: Store, squad: Squad, monkeypatch: pytest.MonkeyPatch
 ) -> None:
