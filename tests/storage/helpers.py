@@ -13,16 +13,17 @@ from kanban_tui.storage.store import Store
 
 
 def dump_projections(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every projection table's rows, sorted, for comparing two states (on either backend)."""
+    """Every projection table's rows, sorted, for comparing two states (also across backends)."""
 
     def dump(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
-        return {
-            table: sorted(
-                (tuple(row) for row in conn.execute(f"SELECT * FROM {table}")),
-                key=repr,
-            )
-            for table in PROJECTION_TABLES
-        }
+        tables = {}
+        for table in PROJECTION_TABLES:
+            cursor = conn.execute(f"SELECT * FROM {table}")
+            # A server's tables add a `rowid` column that a file's keep hidden.
+            kept = [i for i, d in enumerate(cursor.description) if d[0] != "rowid"]
+            rows = (tuple(row[i] for i in kept) for row in cursor.fetchall())
+            tables[table] = sorted(rows, key=repr)
+        return tables
 
     return store._read(dump)
 

@@ -165,7 +165,7 @@ FOLD_SETTINGS = settings(
 )
 
 
-def _play(path: Path, ops: list[Operation], gaps: list[int]) -> Store:
+def play_history(path: Path, ops: list[Operation], gaps: list[int]) -> Store:
     clock = FakeClock()
     store = Store(path, actor="Ana", clock=clock)
     store.add_squad("Growth squad", prefix="GRW", members=["Ana", "Ben"], timezone="Europe/Paris")
@@ -188,7 +188,7 @@ def test_rebuild_from_events_equals_incremental_state(
     ops: list[Operation], gaps: list[int]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        store = _play(Path(folder) / "board.db", ops, gaps)
+        store = play_history(Path(folder) / "board.db", ops, gaps)
         incremental = dump_projections(store)
         store.rebuild_projections()
         assert dump_projections(store) == incremental
@@ -206,7 +206,7 @@ def test_the_state_depends_on_the_set_of_events_not_their_storage_order(
     ops: list[Operation], gaps: list[int], shuffler: random.Random
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        original = _play(Path(folder) / "board.db", ops, gaps)
+        original = play_history(Path(folder) / "board.db", ops, gaps)
         events = original.events()
         shuffler.shuffle(events)
         copy = Store(Path(folder) / "copy.db", actor="Ben", clock=FakeClock())
@@ -226,7 +226,7 @@ def _play_flow(
         lambda s, k: s.add_column(None, "Released", role=ColumnRole.DONE),
         *(_add(column, top=False, tagged=False) for column in first_columns),
     ]
-    return _play(path, setup + ops, [0] * len(setup) + gaps)
+    return play_history(path, setup + ops, [0] * len(setup) + gaps)
 
 
 @settings(FOLD_SETTINGS, max_examples=80)

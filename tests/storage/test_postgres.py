@@ -3,12 +3,15 @@ roles that may only read, notifications for live refresh, and a server that goes
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kanban_tui.domain.errors import Refused
 from kanban_tui.domain.models import Squad
@@ -17,7 +20,8 @@ from kanban_tui.storage.postgres import ServerUnavailable, redacted, translate
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.postgres_cluster import PASSWORD, Cluster
-from tests.storage.helpers import log_length, query
+from tests.storage.helpers import dump_projections, log_length, query
+from tests.storage.test_fold_laws import Operation, operations, play_history
 
 
 def test_placeholders_and_literals_are_translated_without_touching_strings() -> None:
@@ -226,3 +230,21 @@ def test_a_file_merged_into_a_server_board_keeps_its_events(
     assert report.added == 1
     assert [c.title for c in store_on_server.cards()] == ["written offline"]
     assert query(store_on_server, "SELECT count(*) FROM card_transitions") == [(1,)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(operations, min_size=1, max_size=30),
+    st.lists(st.integers(0, 600), min_size=30, max_size=30),
+)
+def test_a_server_folds_the_same_events_into_the_same_board_as_a_file(
+    postgres: Cluster, ops: list[Operation], gaps: list[int]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        on_file = play_history(Path(folder) / "board.db", ops, gaps)
+        with Store(postgres.new_database(), actor="Ben", clock=FakeClock()) as on_server:
+            on_server.append_history(on_file.events())
+            assert dump_projections(on_server) == dump_projections(on_file)
+            on_server.rebuild_projections()
+            assert dump_projections(on_server) == dump_projections(on_file)
+        on_file.close()
