@@ -3,11 +3,14 @@ and a server."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kanban_tui.cli import cli
 from kanban_tui.storage.store import Store
 from tests.cli.helpers import Squadboard, event_count
 from tests.postgres_cluster import Cluster
@@ -94,3 +97,15 @@ def test_file_commands_on_a_server_board_point_to_the_servers_tools(server_url: 
         error = server.fail(1, *args)
         assert "PostgreSQL server" in error
         assert "throwaway-test-password" not in error
+
+
+def test_the_server_can_come_from_squadboard_db(
+    server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SQUADBOARD_DB", server_url)
+    result = CliRunner().invoke(cli, ["--user", "Ana", "init", "--json"])
+    assert result.exit_code == 0, result.stderr
+    created = json.loads(result.stdout)
+    assert created["created"] is True
+    assert created["path"] == server_url.replace("throwaway-test-password", "***")
+    assert _event_ids(server_url) == set()
