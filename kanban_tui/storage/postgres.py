@@ -2,8 +2,8 @@
 
 The storage layer's SQL is written once, for SQLite, in the subset both engines share; the few
 spellings that differ are rewritten by `translate` (placeholders, `INSERT OR IGNORE`, two
-functions). The server's tables are derived from the SQLite migrations (`server_schema`), so a
-schema change is made once and both backends follow it.
+functions). The server's tables are derived from the SQLite migrations (`server_tables`), so a
+schema change is made once and both backends follow it, on a new board or an older one.
 
 Writers take one transaction-scoped advisory lock, which serialises them as SQLite's write lock
 does: a WIP limit is checked and the card moved with nobody else writing in between, and log
@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -86,7 +87,7 @@ def translate(sql: str) -> str:
 
     Placeholders `?` and `:name` become `%s` and `%(name)s` (a literal `%` is doubled);
     `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`; `json_each(text)` and `instr` become
-    the functions `server_schema` defines and `strpos`; a `+` that only steers SQLite's planner
+    the function `SERVER_FUNCTIONS` defines and `strpos`; a `+` that only steers SQLite's planner
     off an index is dropped; `temp.` tables live in `pg_temp`; emptying a table restarts its
     numbering.
     """
@@ -173,9 +174,21 @@ SERVER_FUNCTIONS = (
 """SQLite's `json_each(text)` over a JSON list, as the server spells it."""
 
 
-def server_schema() -> tuple[int, list[str]]:
-    """The schema version and the DDL that creates it on a server, derived from the SQLite
-    migrations: each table, its columns, defaults, primary key and indexes.
+@dataclass(frozen=True)
+class ServerTable:
+    """One table as the server spells it."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    """(name, type and constraints) in the file's column order."""
+    primary_key: tuple[str, ...]
+    indexes: tuple[tuple[str, bool, tuple[str, ...]], ...]
+    """(name, unique, columns) of each index beside the primary key."""
+
+
+def server_tables() -> list[ServerTable]:
+    """The board's tables on a server, derived from the SQLite migrations: columns, defaults,
+    primary keys and indexes.
 
     A table keyed by something other than an integer gets a `rowid` identity column, since the
     storage's SQL may read SQLite's implicit rowid (the log's insertion order, for one).
@@ -184,18 +197,18 @@ def server_schema() -> tuple[int, list[str]]:
 
     from sqlite_utils import Database
 
-    from kanban_tui.storage.schema import SCHEMA_VERSION, migration_set
+    from kanban_tui.storage.schema import migration_set
 
     memory = sqlite3.connect(":memory:")
     database = Database(memory, execute_plugins=False)
     migration_set().apply(database)
-    statements = []
+    tables = []
     for table in database.tables:
         if table.name.startswith("_"):
             continue  # sqlite-utils' own record of migrations
-        columns = []
-        pk = table.pks
+        pk = tuple(table.pks)
         integer_key = len(pk) == 1 and table.columns_dict[pk[0]] is int
+        columns = []
         for column in table.columns:
             spelled = _SERVER_TYPES[column.type.upper()]
             if integer_key and column.name == pk[0]:
@@ -204,21 +217,51 @@ def server_schema() -> tuple[int, list[str]]:
                 spelled += " NOT NULL"
             if column.default_value is not None:
                 spelled += f" DEFAULT {column.default_value}"
-            columns.append(f"{_quoted(column.name)} {spelled}")
+            columns.append((column.name, spelled))
         if not integer_key:
-            columns.append("rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE")
-        columns.append(f"PRIMARY KEY ({', '.join(_quoted(c) for c in pk)})")
-        statements.append(f"CREATE TABLE {SCHEMA}.{table.name} ({', '.join(columns)})")
-        for index in table.indexes:
-            if index.origin == "pk":
-                continue
-            unique = "UNIQUE " if index.unique else ""
-            statements.append(
-                f"CREATE {unique}INDEX {index.name} ON {SCHEMA}.{table.name}"
-                f" ({', '.join(_quoted(c) for c in index.columns)})"
-            )
+            columns.append(("rowid", "BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE"))
+        indexes = tuple(
+            (index.name, bool(index.unique), tuple(index.columns))
+            for index in table.indexes
+            if index.origin != "pk"
+        )
+        tables.append(ServerTable(table.name, tuple(columns), pk, indexes))
     memory.close()
-    return SCHEMA_VERSION, statements
+    return tables
+
+
+def schema_changes(conn: ServerConnection) -> list[str]:
+    """The DDL that brings the server's tables up to `server_tables`: the tables, columns and
+    indexes it lacks. Migrations only ever add, so nothing else can differ."""
+    existing: dict[str, set[str]] = {}
+    for table, column in conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?",
+        [SCHEMA],
+    ):
+        existing.setdefault(table, set()).add(column)
+    indexes = {
+        row[0]
+        for row in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = ?", [SCHEMA])
+    }
+    statements = []
+    for table in server_tables():
+        if table.name not in existing:
+            columns = [f"{_quoted(name)} {spelled}" for name, spelled in table.columns]
+            columns.append(f"PRIMARY KEY ({', '.join(_quoted(c) for c in table.primary_key)})")
+            statements.append(f"CREATE TABLE {SCHEMA}.{table.name} ({', '.join(columns)})")
+        else:
+            statements += [
+                f"ALTER TABLE {SCHEMA}.{table.name} ADD COLUMN {_quoted(name)} {spelled}"
+                for name, spelled in table.columns
+                if name not in existing[table.name]
+            ]
+        statements += [
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {SCHEMA}.{table.name}"
+            f" ({', '.join(_quoted(c) for c in columns)})"
+            for name, unique, columns in table.indexes
+            if name not in indexes
+        ]
+    return statements
 
 
 def _quoted(name: str) -> str:
@@ -226,9 +269,10 @@ def _quoted(name: str) -> str:
 
 
 def ensure_schema(conn: ServerConnection, location: str, *, create: bool) -> bool:
-    """Create the board's schema on an empty database, or check that the one there is ours and
-    not newer; under the write lock, so two first openers agree. True if it created it."""
-    from kanban_tui.storage.schema import SCHEMA_VERSION
+    """Create the board's schema on an empty database, bring an older one up to date (and
+    refold, when the fold changed since), or refuse a newer one; under the write lock, so two
+    first openers agree. True if it created the board."""
+    from kanban_tui.storage.schema import PROJECTION_TABLES, PROJECTIONS_CHANGED_IN, SCHEMA_VERSION
 
     def version() -> int | None:
         found = conn.execute(
@@ -248,30 +292,35 @@ def ensure_schema(conn: ServerConnection, location: str, *, create: bool) -> boo
             f"{location} was written by a newer squadboard (schema {current}, this one knows "
             f"{SCHEMA_VERSION}); upgrade squadboard to open it"
         )
-    if current is not None:
-        raise ServerUnavailable(
-            f"{location} holds schema {current}; upgrading a server board is not supported yet: "
-            "pull it into a file and push it into a new database"
-        )
     if not create:
         raise ServerUnavailable(
             f"no board at {location}; create one with `squadboard init` or `squadboard demo`"
+            if current is None
+            else f"{location} needs an upgrade to schema {SCHEMA_VERSION} that only a role "
+            "that may change the board can do"
         )
 
-    def create_schema() -> bool:
-        if version() is not None:
-            return False  # another squadboard created it while we waited for the lock
-        wanted, statements = server_schema()
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-        conn.execute(f"CREATE TABLE {SCHEMA}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        for statement in (*statements, *SERVER_FUNCTIONS):
+    def bring_up_to_date() -> bool:
+        from kanban_tui.storage.projector import event_records, rebuild
+
+        written_by = version()
+        if written_by == SCHEMA_VERSION:
+            return False  # another squadboard did it while we waited for the lock
+        if written_by is None:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            conn.execute(f"CREATE TABLE {SCHEMA}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        for statement in (*schema_changes(conn), *SERVER_FUNCTIONS):
             conn.execute(statement)
+        if written_by is not None and written_by < PROJECTIONS_CHANGED_IN:
+            rebuild(conn, PROJECTION_TABLES, event_records(conn))
         conn.execute(
-            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema_version', ?)", [str(wanted)]
+            f"INSERT INTO {SCHEMA}.meta (key, value) VALUES ('schema_version', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
         )
-        return True
+        return written_by is None
 
-    return write_transaction(conn, create_schema)
+    return write_transaction(conn, bring_up_to_date)
 
 
 # -- connections and transactions ---------------------------------------------------------------

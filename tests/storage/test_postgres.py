@@ -94,6 +94,34 @@ def test_a_board_written_by_a_newer_squadboard_is_refused(postgres: Cluster) -> 
         Store(url, actor="Ana")
 
 
+def test_a_board_from_an_older_squadboard_is_brought_up_to_date_and_refolded(
+    postgres: Cluster, clock: FakeClock
+) -> None:
+    url = postgres.new_database()
+    with Store(url, actor="Ana", clock=clock) as store:
+        store.add_squad("Growth squad", prefix="GRW")
+        key = store.add_card(None, "Launch email").card.key
+        store.edit_card(key, title="Launch email, v2")
+        before = dump_projections(store)
+        events = log_length(store)
+    # Schema 2: before causal parents (m003) and retros (m004).
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            "DROP TABLE squadboard.card_heads, squadboard.card_conflicts, squadboard.retros,"
+            " squadboard.retro_notes, squadboard.retro_votes, squadboard.retro_actions;"
+            " ALTER TABLE squadboard.events DROP COLUMN parents;"
+            " ALTER TABLE squadboard.cards DROP COLUMN edited_concurrently;"
+            " UPDATE squadboard.meta SET value = '2' WHERE key = 'schema_version'"
+        )
+    with pytest.raises(ServerUnavailable, match="needs an upgrade"):
+        Store(url, actor="Ana", clock=clock, create=False)
+    with Store(url, actor="Ana", clock=clock) as upgraded:
+        assert log_length(upgraded) == events
+        assert dump_projections(upgraded) == before  # refolded: card heads are back
+        assert upgraded.card(key).title == "Launch email, v2"
+        upgraded.start_retro()
+
+
 def _reader_role(cluster: Cluster, url: str, name: str) -> str:
     """A login role that may read the board's tables and nothing more, as docs/postgres.md
     sets one up for dashboards."""
