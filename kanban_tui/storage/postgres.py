@@ -88,8 +88,7 @@ def translate(sql: str) -> str:
     Placeholders `?` and `:name` become `%s` and `%(name)s` (a literal `%` is doubled);
     `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`; `json_each(text)` and `instr` become
     the function `SERVER_FUNCTIONS` defines and `strpos`; a `+` that only steers SQLite's planner
-    off an index is dropped; `temp.` tables live in `pg_temp`; emptying a table restarts its
-    numbering.
+    off an index is dropped; `temp.` tables live in `pg_temp`.
     """
 
     def placeholder(match: re.Match[str]) -> str:
@@ -110,17 +109,17 @@ def translate(sql: str) -> str:
     text = re.sub(r"\binstr\(", "strpos(", text)
     text = re.sub(r"\btemp\.", "pg_temp.", text)
     text = re.sub(r"\s+WITHOUT ROWID\b", "", text)
-    emptied = re.fullmatch(r"\s*DELETE FROM (\w+)\s*", text)
-    if emptied:
-        # SQLite numbers an emptied table's rows from 1 again; so must the server, or a
-        # rebuilt projection would differ from the one folded event by event.
-        text += (
-            "; SELECT setval(pg_get_serial_sequence(table_schema || '.' || table_name,"
-            " column_name), 1, false) FROM information_schema.columns"
-            f" WHERE table_schema = '{SCHEMA}' AND table_name = '{emptied.group(1)}'"
-            " AND is_identity = 'YES'"
-        )
     return _INDEX_HINT.sub("", text)
+
+
+_EMPTIED = re.compile(r"\s*DELETE FROM (\w+)\s*")
+RESTART_NUMBERING = (
+    "SELECT setval(pg_get_serial_sequence(table_schema || '.' || table_name, column_name), 1,"
+    f" false) FROM information_schema.columns WHERE table_schema = '{SCHEMA}'"
+    " AND table_name = %s AND is_identity = 'YES'"
+)
+"""SQLite numbers an emptied table's rows from 1 again; so must the server, or a rebuilt
+projection would differ from the one folded event by event."""
 
 
 def _parameters(values: Any) -> Any:
@@ -139,7 +138,11 @@ class ServerConnection:
         self.raw = raw
 
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
-        return self.raw.execute(translate(sql), _parameters(parameters))
+        cursor = self.raw.execute(translate(sql), _parameters(parameters))
+        emptied = _EMPTIED.fullmatch(sql)
+        if emptied:
+            self.raw.execute(RESTART_NUMBERING, [emptied.group(1)])
+        return cursor
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
