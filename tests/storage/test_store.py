@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -187,6 +188,10 @@ def test_data_version_moves_when_a_teammate_commits(
     seen = store.data_version()
     with Store(board_location, actor="Ben", clock=clock) as teammate:
         teammate.add_card(None, "hello")
+    # A server's notification travels on its own: it arrives a moment after the commit.
+    deadline = time.monotonic() + 1
+    while store.data_version() == seen and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert store.data_version() != seen
 
 
