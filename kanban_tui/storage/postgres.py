@@ -333,14 +333,19 @@ def _unavailable(location: str, error: BaseException) -> ServerUnavailable:
     """One line that says what went wrong with the server, without the password."""
     detail = " ".join(str(error).split())
     lowered = detail.lower()
+    missing = re.search(r'database "([^"]+)" does not exist', detail)
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         why = "the server refused the login (wrong user name or password)"
-    elif "does not exist" in lowered and "database" in lowered:
-        why = f"the database does not exist ({detail})"
-    elif "connection refused" in lowered or "timeout" in lowered or "could not" in lowered:
-        why = f"the server cannot be reached ({detail})"
-    elif "terminat" in lowered or "closed" in lowered or "server closed" in lowered:
+    elif missing:
+        why = f"the database {missing.group(1)!r} does not exist on the server"
+    elif "connection refused" in lowered:
+        why = "the server cannot be reached (connection refused: is it running?)"
+    elif "timeout" in lowered or "timed out" in lowered:
+        why = "the server cannot be reached (no answer in time)"
+    elif "terminat" in lowered or "closed" in lowered:
         why = "the connection to the server was lost"
+    elif "could not" in lowered or "failed" in lowered:
+        why = f"the server cannot be reached ({detail})"
     else:
         why = detail
     return ServerUnavailable(f"{location}: {why}")

@@ -71,7 +71,7 @@ def test_a_wrong_password_is_refused_without_echoing_it(postgres: Cluster) -> No
 
 
 def test_a_missing_database_says_so(postgres: Cluster) -> None:
-    with pytest.raises(ServerUnavailable, match="database does not exist"):
+    with pytest.raises(ServerUnavailable, match="database 'no_such_board' does not exist"):
         Store(postgres.url("no_such_board"), actor="Ana")
 
 

@@ -229,8 +229,9 @@ class BoardScreen(Screen[None]):
 
     @on(BoardUnavailable)
     def board_unavailable(self, message: BoardUnavailable) -> None:
-        retrying = "; showing the last state, retrying" if self.state and self.poll_seconds else ""
-        self._set_status("unavailable", f"⚠ {message.reason}{retrying}")
+        # What the user needs first comes first: a long reason is cut at the line's end.
+        retrying = "showing the last state, retrying: " if self.state and self.poll_seconds else ""
+        self._set_status("unavailable", f"⚠ {retrying}{message.reason}")
         if self.state is None:
             self.query_one("#squad-name", Static).update(
                 Text(printable(message.reason), style="bold red")
