@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import shutil
 import statistics
 import tempfile
 import time
@@ -121,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         }
     finally:
         cluster.remove()
+        shutil.rmtree(scratch, ignore_errors=True)
     info = machine()
     print(f"Machine: {info['CPUs (nproc)']} x {info['CPU model']}; Python {info['Python']}")
     print(f"Medians of {args.repeats} runs; the last column is server / file.\n")
