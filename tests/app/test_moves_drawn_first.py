@@ -147,3 +147,25 @@ async def test_moves_pressed_quickly_reach_the_file_in_the_order_they_were_press
         moves = [e for e in check.events(card="GRW-3") if e.kind is EventKind.CARD_MOVED]
         names = {c.id: c.name for c in check.board(None, with_cards=False).columns}
         assert [names[e.payload["column_id"]] for e in moves] == ["Doing", "Review"]
+
+
+async def test_the_cursor_stays_where_the_user_took_it_while_the_move_was_written(
+    seeded: Store, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    write = Store.move_card
+
+    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
+        assert release.wait(10), "the test never let the write go"
+        return write(self, *args, **kwargs)
+
+    async with make_app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Store, "move_card", slow_write)
+        await pilot.press("l", "L", "h")  # GRW-3 to Doing, then back to Ready at once
+        await pilot.pause()
+        assert focus_at(pilot) == ("Ready", "GRW-4")
+        release.set()
+        await settle(pilot)
+        assert keys_in(pilot, "Doing") == ["GRW-5", "GRW-3"]
+        assert focus_at(pilot) == ("Ready", "GRW-4")

@@ -444,7 +444,9 @@ class BoardScreen(Screen[None]):
                 return
 
             def retry(reason: str) -> None:
-                self.change(override(reason), summary, inverse=inverse, follow=follow)
+                # A move drawn at once went back; once allowed, the cursor goes with it again.
+                again = follow or take_back is not None
+                self.change(override(reason), summary, inverse=inverse, follow=again)
 
             self.post_message(WipRefused(error, retry, take_back))
             return
@@ -639,9 +641,9 @@ class BoardScreen(Screen[None]):
                 self.follow_uid = card.uid
                 self._refresh_columns(state.take_back(local))
 
-        self.change(
-            move, summary, inverse=inverse, follow=True, override=override, take_back=take_back
-        )
+        # No `follow`: the cursor went with the card already, and the user may have moved it
+        # on before the write is done.
+        self.change(move, summary, inverse=inverse, override=override, take_back=take_back)
 
     def action_reorder(self, step: int) -> None:
         view = self._focused_view()
