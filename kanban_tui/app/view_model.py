@@ -69,11 +69,18 @@ class FaceList(Sequence[CardFace]):
     the time a large board took to appear.
     """
 
-    def __init__(self, cards: Sequence[Card], make: Callable[[Card], CardFace]) -> None:
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        make: Callable[[Card], CardFace],
+        may_hold: Callable[[str], bool] | None = None,
+    ) -> None:
         self._cards = cards
         self._make = make
         self._built: dict[int, CardFace] = {}
         self._index: dict[str, int] | None = None
+        self._may_hold = may_hold
+        """False for a card that cannot be here (it is in another column): no search needed."""
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -98,7 +105,7 @@ class FaceList(Sequence[CardFace]):
 
     def index_of(self, uid: str | None) -> int | None:
         """Where the card with this uid is, without building any face."""
-        if uid is None:
+        if uid is None or (self._may_hold is not None and not self._may_hold(uid)):
             return None
         if self._index is None:
             # Asked several times per redraw (keep the cursor, follow a moved card); one pass
@@ -225,12 +232,14 @@ def build_column(
     show_archived: bool = False,
     sle_days: float | None = None,
     count: int | None = None,
+    head_only: bool = False,
+    may_hold: Callable[[str], bool] | None = None,
 ) -> ColumnFace:
     """What one column draws: its WIP count and the cards that pass the filter, in order.
 
-    `count` is given when `cards` is only the head of the column (see `Store.board_head`).
+    `count` (cards not archived) is counted from `cards` unless given; it must be given when
+    `cards` is only the head of the column (`head_only`, see `Store.board_head`).
     """
-    head_only = count is not None
     if count is None:
         count = sum(not c.archived for c in cards)
     tag_names = {tag_id: name for tag_id, (name, _) in tags.items()}
@@ -251,7 +260,9 @@ def build_column(
         column=column,
         count=count,
         cards=FaceList(
-            shown, lambda c: card_face(c, column, times.get(c.uid), tags, now, zone, sle_days)
+            shown,
+            lambda c: card_face(c, column, times.get(c.uid), tags, now, zone, sle_days),
+            may_hold,
         ),
         hidden=hidden,
         state=wip_state(column, count),
@@ -262,8 +273,8 @@ class BoardState:
     """The board held by the UI: the shape, and cards by column, patched as changes arrive.
 
     It may hold only the head of each column (a first frame of a big board); then `counts`
-    keeps each column's WIP count and `recent_finishes` the squad's recent cycle times, until
-    the whole board replaces it.
+    comes from the store and `recent_finishes` holds the squad's recent cycle times, until the
+    whole board replaces it.
     """
 
     def __init__(
@@ -282,13 +293,18 @@ class BoardState:
         self.by_column: dict[str, list[Card]] = {c.id: [] for c in board.columns}
         for card in board.cards:
             self.by_column.setdefault(card.column_id, []).append(card)
-        self.counts = None if counts is None else {c.id: counts.get(c.id, 0) for c in board.columns}
+        self._head = counts is not None
+        if counts is None:
+            counts = {i: sum(not c.archived for c in cards) for i, cards in self.by_column.items()}
+        self.counts = {i: counts.get(i, 0) for i in self.by_column}
+        """Each column's WIP count (cards not archived), kept as cards are patched: counting a
+        column of thousands of cards on every redraw was a good part of a move's time."""
         self._recent_finishes = tuple(recent_finishes)
         self._sle: tuple[date, float | None] | None = None
 
     @property
     def is_head(self) -> bool:
-        return self.counts is not None
+        return self._head
 
     def sle_days(self, now: datetime) -> float | None:
         """The squad's SLE in days: as configured, else the 85th percentile of the cycle times of
@@ -396,8 +412,8 @@ class BoardState:
         return touched
 
     def _count(self, card: Card, step: int) -> None:
-        if self.counts is not None and not card.archived and card.column_id in self.counts:
-            self.counts[card.column_id] += step
+        if not card.archived:
+            self.counts[card.column_id] = self.counts.get(card.column_id, 0) + step
 
     def face(
         self, column: Column, now: datetime, query: CardQuery, show_archived: bool
@@ -412,7 +428,9 @@ class BoardState:
             query,
             show_archived=show_archived,
             sle_days=self.sle_days(now),
-            count=None if self.counts is None else self.counts.get(column.id, 0),
+            count=self.counts.get(column.id, 0),
+            head_only=self._head,
+            may_hold=lambda uid: uid in self.cards and self.cards[uid].column_id == column.id,
         )
 
 

@@ -339,7 +339,8 @@ class BoardScreen(Screen[None]):
         card = self.state.cards.get(message.uid or "") if self.state else None
         reason = f"{card.key} ⛔ {card.blocked_reason}" if card and card.blocked else ""
         self._set_status("blocked", reason)  # the reason shows on focus even without details
-        self._load_details_for(message.uid)
+        # Read once the cursor is drawn: a worker thread beside the drawing slows it down.
+        self.call_after_refresh(self._load_details_for, message.uid)
 
     def _load_details_for(self, uid: str | None) -> None:
         details = self.query_one("#details", CardDetails)
@@ -641,9 +642,11 @@ class BoardScreen(Screen[None]):
                 self.follow_uid = card.uid
                 self._refresh_columns(state.take_back(local))
 
-        # No `follow`: the cursor went with the card already, and the user may have moved it
-        # on before the write is done.
-        self.change(move, summary, inverse=inverse, override=override, take_back=take_back)
+        # The write starts once the frame is drawn: a worker thread running beside the drawing
+        # shares the interpreter with it and slowed the frame by a third. No `follow`: the
+        # cursor went with the card already, and the user may have moved on before the write.
+        self._begin_write()
+        self.call_after_refresh(self._write, move, summary, inverse, False, override, take_back)
 
     def action_reorder(self, step: int) -> None:
         view = self._focused_view()
