@@ -214,6 +214,8 @@ class BoardScreen(Screen[None]):
         snapshot = message.snapshot
         if snapshot.is_head:
             self.call_after_refresh(self.load_board)
+            # `squadboard open` holds the garbage collector off until the first frame.
+            self.call_after_refresh(gc.enable)
         elif not self._frozen:
             # Objects loaded so far live as long as the app; freezing them spares the
             # collector from rescanning them, which made every few moves stall.
@@ -234,6 +236,7 @@ class BoardScreen(Screen[None]):
 
     @on(BoardUnavailable)
     def board_unavailable(self, message: BoardUnavailable) -> None:
+        gc.enable()  # held off by `squadboard open` until a first frame that will not come
         self._set_status("unavailable", f"⚠ {message.reason}")
         if self.state is None:
             self.query_one("#squad-name", Static).update(
