@@ -55,6 +55,8 @@ class ChangeRefused(Message):
     """The store refused a change; the message says why in one line."""
 
     reason: str
+    take_back: Callable[[], None] | None = None
+    """Puts back what the board drew before the store was asked (a move is drawn at once)."""
 
 
 @dataclass
@@ -63,6 +65,8 @@ class WipRefused(Message):
 
     error: WipLimitReached
     retry: Callable[[str], None]
+    take_back: Callable[[], None] | None = None
+    """Puts back what the board drew before the store was asked (a move is drawn at once)."""
 
 
 @dataclass

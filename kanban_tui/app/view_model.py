@@ -15,8 +15,11 @@ from typing import overload
 from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.days import calendar_days
+from kanban_tui.domain.errors import WipLimitReached
 from kanban_tui.domain.filters import CardQuery
 from kanban_tui.domain.models import Board, Card, CardTimes, ClassOfService, Column, ColumnRole
+from kanban_tui.domain.ordering import key_between
+from kanban_tui.domain.rules import decide_wip
 from kanban_tui.domain.text import printable
 
 DONE_COLUMN_CAP = 40
@@ -66,10 +69,18 @@ class FaceList(Sequence[CardFace]):
     the time a large board took to appear.
     """
 
-    def __init__(self, cards: Sequence[Card], make: Callable[[Card], CardFace]) -> None:
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        make: Callable[[Card], CardFace],
+        may_hold: Callable[[str], bool] | None = None,
+    ) -> None:
         self._cards = cards
         self._make = make
         self._built: dict[int, CardFace] = {}
+        self._index: dict[str, int] | None = None
+        self._may_hold = may_hold
+        """False for a card that cannot be here (it is in another column): no search needed."""
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -94,11 +105,26 @@ class FaceList(Sequence[CardFace]):
 
     def index_of(self, uid: str | None) -> int | None:
         """Where the card with this uid is, without building any face."""
-        return next((i for i, card in enumerate(self._cards) if card.uid == uid), None)
+        if uid is None or (self._may_hold is not None and not self._may_hold(uid)):
+            return None
+        if self._index is None:
+            # Asked several times per redraw (keep the cursor, follow a moved card); one pass
+            # over a column of thousands of cards instead of one per question.
+            self._index = {card.uid: i for i, card in enumerate(self._cards)}
+        return self._index.get(uid)
 
 
 def _no_face(card: Card) -> CardFace:
     raise IndexError(card.uid)
+
+
+@dataclass(frozen=True)
+class LocalMove:
+    """A card drawn in its new column before the store has written the move."""
+
+    before: Card
+    times_before: CardTimes | None
+    moved: Card
 
 
 @dataclass(frozen=True)
@@ -206,16 +232,21 @@ def build_column(
     show_archived: bool = False,
     sle_days: float | None = None,
     count: int | None = None,
+    head_only: bool = False,
+    may_hold: Callable[[str], bool] | None = None,
 ) -> ColumnFace:
     """What one column draws: its WIP count and the cards that pass the filter, in order.
 
-    `count` is given when `cards` is only the head of the column (see `Store.board_head`).
+    `count` (cards not archived) is counted from `cards` unless given; it must be given when
+    `cards` is only the head of the column (`head_only`, see `Store.board_head`).
     """
-    head_only = count is not None
     if count is None:
         count = sum(not c.archived for c in cards)
     tag_names = {tag_id: name for tag_id, (name, _) in tags.items()}
-    shown = [c for c in cards if show_archived or not c.archived]
+    if show_archived or (not head_only and count == len(cards)):
+        shown = list(cards)  # nothing archived to leave out: a copy, not a test per card
+    else:
+        shown = [c for c in cards if not c.archived]
     if not query.is_empty:
         shown = [c for c in shown if query.matches(c, tag_names)]
     hidden = 0
@@ -229,7 +260,9 @@ def build_column(
         column=column,
         count=count,
         cards=FaceList(
-            shown, lambda c: card_face(c, column, times.get(c.uid), tags, now, zone, sle_days)
+            shown,
+            lambda c: card_face(c, column, times.get(c.uid), tags, now, zone, sle_days),
+            may_hold,
         ),
         hidden=hidden,
         state=wip_state(column, count),
@@ -240,8 +273,8 @@ class BoardState:
     """The board held by the UI: the shape, and cards by column, patched as changes arrive.
 
     It may hold only the head of each column (a first frame of a big board); then `counts`
-    keeps each column's WIP count and `recent_finishes` the squad's recent cycle times, until
-    the whole board replaces it.
+    comes from the store and `recent_finishes` holds the squad's recent cycle times, until the
+    whole board replaces it.
     """
 
     def __init__(
@@ -260,13 +293,18 @@ class BoardState:
         self.by_column: dict[str, list[Card]] = {c.id: [] for c in board.columns}
         for card in board.cards:
             self.by_column.setdefault(card.column_id, []).append(card)
-        self.counts = None if counts is None else {c.id: counts.get(c.id, 0) for c in board.columns}
+        self._head = counts is not None
+        if counts is None:
+            counts = {i: sum(not c.archived for c in cards) for i, cards in self.by_column.items()}
+        self.counts = {i: counts.get(i, 0) for i in self.by_column}
+        """Each column's WIP count (cards not archived), kept as cards are patched: counting a
+        column of thousands of cards on every redraw was a good part of a move's time."""
         self._recent_finishes = tuple(recent_finishes)
         self._sle: tuple[date, float | None] | None = None
 
     @property
     def is_head(self) -> bool:
-        return self.counts is not None
+        return self._head
 
     def sle_days(self, now: datetime) -> float | None:
         """The squad's SLE in days: as configured, else the 85th percentile of the cycle times of
@@ -323,16 +361,59 @@ class BoardState:
         for card in cards:
             self._count(card, +1)
             self.cards[card.uid] = card
-            column = self.by_column.setdefault(card.column_id, [])
-            column.append(card)
+            # A new list, not the old one changed in place: the columns on screen still draw
+            # (and index) the old one until they are redrawn.
+            column = [*self.by_column.get(card.column_id, []), card]
             column.sort(key=lambda c: (c.position, c.uid))
+            self.by_column[card.column_id] = column
             touched.add(card.column_id)
         self.times.update(times)
         return touched
 
+    def wip_refusal(self, card: Card, column: Column) -> WipLimitReached | None:
+        """The refusal the store would give a move of `card` into a full `block` column, as far
+        as the cards held here tell (the store decides again inside its write)."""
+        if card.archived or card.column_id == column.id or not column.limits_wip:
+            return None
+        occupants = [c.key for c in self.by_column.get(column.id, []) if not c.archived]
+        try:
+            decide_wip(column, occupants, None)
+        except WipLimitReached as refusal:
+            return refusal
+        return None
+
+    def move_locally(self, uid: str, column: Column, now: datetime) -> tuple[LocalMove, set[str]]:
+        """Put a card last in `column` as the store will, before it has; returns the move (to
+        take back if the store refuses) and the columns that changed."""
+        before = self.cards[uid]
+        there = self.by_column.get(column.id, [])
+        position = key_between(there[-1].position if there else None, None)
+        moved = before.model_copy(
+            update={"column_id": column.id, "position": position, "updated_at": now}
+        )
+        times_before = self.times.get(uid)
+        started = times_before.started_at if times_before else None
+        times = CardTimes(
+            started_at=started or (now if column.is_started else None), column_entered_at=now
+        )
+        return LocalMove(before, times_before, moved), self.patch([moved], {uid: times}, ())
+
+    def take_back(self, move: LocalMove) -> set[str]:
+        """Undo `move_locally` after a refusal; returns the columns that changed. A newer
+        version of the card read since (a teammate's change, or the store's own) stays."""
+        uid = move.moved.uid
+        if self.cards.get(uid) is not move.moved:
+            return set()
+        touched = self.patch([move.before], {}, ())
+        if move.times_before is None:
+            self.times.pop(uid, None)
+        else:
+            self.times[uid] = move.times_before
+        return touched
+
     def _count(self, card: Card, step: int) -> None:
-        if self.counts is not None and not card.archived and card.column_id in self.counts:
-            self.counts[card.column_id] += step
+        if not card.archived:
+            self.counts[card.column_id] = self.counts.get(card.column_id, 0) + step
 
     def face(
         self, column: Column, now: datetime, query: CardQuery, show_archived: bool
@@ -347,7 +428,9 @@ class BoardState:
             query,
             show_archived=show_archived,
             sle_days=self.sle_days(now),
-            count=None if self.counts is None else self.counts.get(column.id, 0),
+            count=self.counts.get(column.id, 0),
+            head_only=self._head,
+            may_hold=lambda uid: uid in self.cards and self.cards[uid].column_id == column.id,
         )
 
 

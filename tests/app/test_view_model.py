@@ -1,4 +1,4 @@
-"""The board's pure view rules: SLE-coloured ages, WIP markers and done-column ordering."""
+"""The board's view rules: SLE-coloured ages, WIP markers, done-column ordering, local moves."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kanban_tui.app.view_model import WipState, card_face, wip_state
+from kanban_tui.app.view_model import BoardState, WipState, card_face, wip_state
+from kanban_tui.domain.errors import WipLimitReached
 from kanban_tui.domain.models import Card, CardTimes, Column, ColumnRole, WipPolicy
+from kanban_tui.storage.store import Store
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 UTC_ZONE = ZoneInfo("UTC")
@@ -80,3 +82,43 @@ def test_unstarted_and_finished_cards_are_never_coloured() -> None:
 )
 def test_wip_states(role: ColumnRole, limit: int | None, count: int, state: WipState) -> None:
     assert wip_state(_column(role, limit), count) is state
+
+
+def test_a_local_move_puts_the_card_last_and_taking_it_back_restores_everything(
+    seeded: Store,
+) -> None:
+    snapshot = seeded.snapshot(None, include_archived=True)
+    state = BoardState(snapshot.board, snapshot.times)
+    names = {c.name: c for c in state.columns}
+    card = next(c for c in state.cards.values() if c.key == "GRW-3")
+    cards, by_column, times = dict(state.cards), dict(state.by_column), dict(state.times)
+
+    move, touched = state.move_locally(card.uid, names["Doing"], NOW)
+    assert touched == {names["Ready"].id, names["Doing"].id}
+    assert [c.key for c in state.by_column[names["Doing"].id]] == ["GRW-5", "GRW-3"]
+    assert state.times[card.uid].column_entered_at == NOW
+    assert state.times[card.uid].started_at is not None  # Doing is where work starts
+
+    assert state.take_back(move) == touched
+    assert state.cards == cards
+    assert state.by_column == by_column
+    assert state.times == times
+
+
+def test_a_local_move_is_judged_against_the_wip_limit_as_the_store_judges_it(
+    seeded: Store,
+) -> None:
+    seeded.add_card(None, "Second in Doing", column="Doing")
+    seeded.add_card(None, "Third in Doing", column="Doing")
+    snapshot = seeded.snapshot(None, include_archived=True)
+    state = BoardState(snapshot.board, snapshot.times)
+    names = {c.name: c for c in state.columns}
+    card = next(c for c in state.cards.values() if c.key == "GRW-3")
+
+    refusal = state.wip_refusal(card, names["Doing"])
+    assert refusal is not None
+    assert refusal.occupants == ["GRW-5", "GRW-6", "GRW-7"]
+    with pytest.raises(WipLimitReached) as raised:
+        seeded.move_card("GRW-3", "Doing")
+    assert str(raised.value) == str(refusal)
+    assert state.wip_refusal(card, names["Review"]) is None  # warn: the move goes ahead

@@ -17,7 +17,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -72,6 +74,10 @@ Action = Callable[[Store], CardChange]
 class BoardScreen(Screen[None]):
     """One squad's board."""
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's own, without its repaint of the whole screen on every focus change: a move
+    takes the focus to the next column, and repainting all of it was half of the move's time.
+    What focus changes is redrawn anyway: the two lists, and the `:focus` styles' widgets."""
     AUTO_FOCUS = "CardList"
     """Focus goes to the cards, never by default to the details panel (it can scroll, so it can
     take focus, and before the cards arrive it was the first focusable widget)."""
@@ -124,6 +130,8 @@ class BoardScreen(Screen[None]):
         self.highlighted_uid: str | None = None
         self.squads: list[tuple[str, str]] = []
         self._writes_in_flight = 0
+        self._after_writes: list[Callable[[], None]] = []
+        """Moves asked for while a write was in flight: they run, in order, once it is done."""
         self._frozen = False
         self._status_notes: dict[str, str] = {}
 
@@ -209,6 +217,8 @@ class BoardScreen(Screen[None]):
         snapshot = message.snapshot
         if snapshot.is_head:
             self.call_after_refresh(self.load_board)
+            # `squadboard open` holds the garbage collector off until the first frame.
+            self.call_after_refresh(gc.enable)
         elif not self._frozen:
             # Objects loaded so far live as long as the app; freezing them spares the
             # collector from rescanning them, which made every few moves stall.
@@ -229,6 +239,7 @@ class BoardScreen(Screen[None]):
 
     @on(BoardUnavailable)
     def board_unavailable(self, message: BoardUnavailable) -> None:
+        gc.enable()  # held off by `squadboard open` until a first frame that may not come
         # What the user needs first comes first: a long reason is cut at the line's end.
         retrying = "showing the last state, retrying: " if self.state and self.poll_seconds else ""
         self._set_status("unavailable", f"⚠ {retrying}{message.reason}")
@@ -342,7 +353,8 @@ class BoardScreen(Screen[None]):
         card = self.state.cards.get(message.uid or "") if self.state else None
         reason = f"{card.key} ⛔ {card.blocked_reason}" if card and card.blocked else ""
         self._set_status("blocked", reason)  # the reason shows on focus even without details
-        self._load_details_for(message.uid)
+        # Read once the cursor is drawn: a worker thread beside the drawing slows it down.
+        self.call_after_refresh(self._load_details_for, message.uid)
 
     def _load_details_for(self, uid: str | None) -> None:
         details = self.query_one("#details", CardDetails)
@@ -416,10 +428,14 @@ class BoardScreen(Screen[None]):
         inverse: Callable[[CardChange], Action] | None = None,
         follow: bool = False,
         override: Callable[[str], Action] | None = None,
+        take_back: Callable[[], None] | None = None,
     ) -> None:
-        """Run one change in a worker; report it, remember how to undo it, follow the card."""
+        """Run one change in a worker; report it, remember how to undo it, follow the card.
+
+        `take_back` undoes what the board drew before the write (a move), if the store refuses.
+        """
         self._begin_write()
-        self._write(action, summary, inverse, follow, override)
+        self._write(action, summary, inverse, follow, override, take_back)
 
     def _begin_write(self) -> None:
         self._writes_in_flight += 1
@@ -433,21 +449,24 @@ class BoardScreen(Screen[None]):
         inverse: Callable[[CardChange], Action] | None,
         follow: bool,
         override: Callable[[str], Action] | None,
+        take_back: Callable[[], None] | None,
     ) -> None:
         try:
             change = action(self.store)
         except WipLimitReached as error:
             if override is None:
-                self.post_message(ChangeRefused(str(error)))
+                self.post_message(ChangeRefused(str(error), take_back))
                 return
 
             def retry(reason: str) -> None:
-                self.change(override(reason), summary, inverse=inverse, follow=follow)
+                # A move drawn at once went back; once allowed, the cursor goes with it again.
+                again = follow or take_back is not None
+                self.change(override(reason), summary, inverse=inverse, follow=again)
 
-            self.post_message(WipRefused(error, retry))
+            self.post_message(WipRefused(error, retry, take_back))
             return
         except SquadboardError as error:
-            self.post_message(ChangeRefused(str(error)))
+            self.post_message(ChangeRefused(str(error), take_back))
             return
         undo = None
         if inverse is not None:
@@ -483,6 +502,14 @@ class BoardScreen(Screen[None]):
         self._writes_in_flight = max(0, self._writes_in_flight - 1)
         if not self._writes_in_flight:
             self._set_status("waiting", "")
+            # After the handler that called this has drawn the write's result.
+            self.call_later(self._run_after_writes)
+
+    def _run_after_writes(self) -> None:
+        if not self._writes_in_flight:
+            waiting, self._after_writes = self._after_writes, []
+            for action in waiting:
+                action()
 
     def _show_waiting(self) -> None:
         if self._writes_in_flight:
@@ -514,19 +541,31 @@ class BoardScreen(Screen[None]):
             )
         elif change.wip is WipOutcome.OVERRIDE and change.column is not None:
             self.notify(f"Override recorded for {change.column.name}.", markup=False)
-        self.check_changes()
+        # After the frame: the card is drawn already, and the poll's read would only compete
+        # with drawing it.
+        self.call_after_refresh(self.check_changes)
 
     @on(ChangeRefused)
     def change_refused(self, message: ChangeRefused) -> None:
-        self._write_finished()
+        self._after_writes.clear()  # moves queued behind a refused one would surprise
         self.follow_uid = None
+        if message.take_back:
+            message.take_back()
+        self._write_finished()
         self.notify(message.reason, title="Not changed", severity="error", markup=False)
         self.check_changes()
 
     @on(WipRefused)
     def wip_refused(self, message: WipRefused) -> None:
+        self._after_writes.clear()
+        if message.take_back:
+            message.take_back()
         self._write_finished()
-        error = message.error
+        self._ask_wip_override(message.error, message.retry)
+        self.check_changes()
+
+    def _ask_wip_override(self, error: WipLimitReached, retry: Callable[[str], None]) -> None:
+        """The WIP dialog: cancel, or go over the limit with a reason (which is recorded)."""
         explanation = (
             f"{error.column} holds {len(error.occupants)} of its {error.limit} "
             f"({', '.join(error.occupants)}). Finishing work before starting more keeps cycle "
@@ -535,7 +574,7 @@ class BoardScreen(Screen[None]):
 
         def decided(reason: str | None) -> None:
             if reason:
-                message.retry(reason)
+                retry(reason)
             else:
                 self.follow_uid = None
 
@@ -548,7 +587,6 @@ class BoardScreen(Screen[None]):
             ),
             decided,
         )
-        self.check_changes()
 
     def _column_after(self, card: Card, step: int) -> Column | None:
         assert self.state is not None
@@ -568,20 +606,61 @@ class BoardScreen(Screen[None]):
         return inverse
 
     def action_move_card(self, step: int) -> None:
+        """Move the card to the next or previous column: drawn at once, then written.
+
+        The board decides the WIP limit from the cards it holds, so the dialog comes before
+        anything moves; the store decides again when it writes, and if it refuses (a teammate
+        filled the column meanwhile) the card goes back and the user is told why.
+        """
+        if self._writes_in_flight:
+            # The board already shows the earlier move; this one waits for it to be written,
+            # so that the file gets the moves in the order the keys were pressed.
+            self._after_writes.append(lambda: self.action_move_card(step))
+            return
         card = self.current_card()
-        if card is None:
+        state = self.state
+        if card is None or state is None:
             return
         target = self._column_after(card, step)
         if target is None:
             return
         key, name = card.key, target.name
-        self.change(
-            lambda s: s.move_card(key, name),
-            lambda c: f"Moved {c.card.key} to {name}",
-            inverse=self._undo_move(card),
-            follow=True,
-            override=lambda reason: lambda s: s.move_card(key, name, override_reason=reason),
-        )
+        inverse = self._undo_move(card)
+
+        def summary(change: CardChange) -> str:
+            return f"Moved {change.card.key} to {name}"
+
+        def override(reason: str) -> Action:
+            return lambda s: s.move_card(key, name, override_reason=reason)
+
+        def move(s: Store) -> CardChange:
+            return s.move_card(key, name)
+
+        if state.is_head:  # a first frame: the board does not hold the columns' every card
+            self.change(move, summary, inverse=inverse, follow=True, override=override)
+            return
+        refusal = state.wip_refusal(card, target)
+        if refusal is not None:
+
+            def retry(reason: str) -> None:
+                self.change(override(reason), summary, inverse=inverse, follow=True)
+
+            self._ask_wip_override(refusal, retry)
+            return
+        local, touched = state.move_locally(card.uid, target, self.clock())
+        self.follow_uid = card.uid
+        self._refresh_columns(touched)
+
+        def take_back() -> None:
+            if self.state is state:
+                self.follow_uid = card.uid
+                self._refresh_columns(state.take_back(local))
+
+        # The write starts once the frame is drawn: a worker thread running beside the drawing
+        # shares the interpreter with it and slowed the frame by a third. No `follow`: the
+        # cursor went with the card already, and the user may have moved on before the write.
+        self._begin_write()
+        self.call_after_refresh(self._write, move, summary, inverse, False, override, take_back)
 
     def action_reorder(self, step: int) -> None:
         view = self._focused_view()

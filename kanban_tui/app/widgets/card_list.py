@@ -112,18 +112,32 @@ class CardList(ScrollView, can_focus=True):
     def show(self, faces: FaceList, hidden: int, keep_uid: str | None = None) -> None:
         """Replace the cards, keeping the cursor on the same card when it is still here."""
         keep = keep_uid or (self.current.uid if self.current else None)
+        index = faces.index_of(keep)
+        cursor = min(index if index is not None else self.cursor, max(0, len(faces) - 1))
+        unchanged = self._draws_the_same(faces, hidden, cursor)
         self.faces = faces
         self.hidden = hidden
+        if unchanged:
+            return
         self._forget()
-        index = faces.index_of(keep)
         self._fit_virtual_size()
-        self.set_reactive(
-            CardList.cursor,
-            min(index if index is not None else self.cursor, max(0, len(self.faces) - 1)),
-        )
+        self.set_reactive(CardList.cursor, cursor)
         self.refresh()
         if self.has_focus:
             self._announce()
+
+    def _draws_the_same(self, faces: FaceList, hidden: int, cursor: int) -> bool:
+        """Whether these cards would draw what is on screen now: a store's confirmation of
+        what the board drew already (a move) then costs no redraw. Lines drawn earlier for
+        cards off screen are dropped: they may have changed."""
+        if (len(faces), hidden, cursor) != (len(self.faces), self.hidden, self.cursor):
+            return False
+        first = self.scroll_offset.y // CARD_HEIGHT
+        last = min(len(faces), (self.scroll_offset.y + self.size.height) // CARD_HEIGHT + 1)
+        if any(faces[i] != self.faces[i] for i in range(first, last)):
+            return False
+        self._cache = {k: v for k, v in self._cache.items() if first <= k[0] < last}
+        return True
 
     def select_uid(self, uid: str) -> None:
         index = self.faces.index_of(uid)

@@ -23,6 +23,7 @@ class ColumnView(Vertical):
         super().__init__(id=f"column-{face.column.id}", classes="column")
         self.face = face
         self.cards = CardList(face.column.id, id=f"cards-{face.column.id}")
+        self._header_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id=f"header-{self.face.column.id}", classes="column-header", markup=False)
@@ -34,8 +35,10 @@ class ColumnView(Vertical):
     def show(self, face: ColumnFace, keep_uid: str | None = None) -> None:
         """Redraw the header and the cards from a new face."""
         self.face = face
-        header = self.query_one(".column-header", Static)
-        header.update(face.header, layout=False)  # one line of CSS-fixed size, whatever it says
+        if face.header != self._header_shown:
+            header = self.query_one(".column-header", Static)
+            header.update(face.header, layout=False)  # one line of CSS-fixed size, whatever it says
+            self._header_shown = face.header
         for state, css_class in STATE_CLASSES.items():
             self.set_class(face.state is state, css_class)
         self.cards.show(face.cards, face.hidden, keep_uid)
