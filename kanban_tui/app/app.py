@@ -102,6 +102,15 @@ class SquadboardApp(App[None]):
 
             start_folder_sync(self, self.store, self.folder_sync)
 
+    async def action_quit(self) -> None:
+        """Quit once every change the user made is in the board: a move is drawn before it is
+        written, so a quick `q` after it waits for the write."""
+        for board in self.screen_stack:
+            if isinstance(board, BoardScreen) and board.writes_pending():
+                board.after_writes(lambda: self.call_later(self.action_quit))
+                return
+        self.exit()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 

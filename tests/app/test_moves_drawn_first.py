@@ -169,3 +169,34 @@ async def test_the_cursor_stays_where_the_user_took_it_while_the_move_was_writte
         await settle(pilot)
         assert keys_in(pilot, "Doing") == ["GRW-5", "GRW-3"]
         assert focus_at(pilot) == ("Ready", "GRW-4")
+
+
+async def test_quitting_right_after_moves_waits_until_they_are_in_the_file(
+    seeded: Store,
+    make_app: MakeApp,
+    db_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    write = Store.move_card
+
+    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
+        assert release.wait(10), "the test never let the write go"
+        return write(self, *args, **kwargs)
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Store, "move_card", slow_write)
+        await pilot.press("l", "L", "L", "q")  # GRW-3 to Doing, then Review, then quit
+        await pilot.pause(0.2)
+        assert app.is_running, "quit before the moves were written"
+        release.set()
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+        assert not app.is_running
+    with reader(db_path, clock) as check:
+        assert column_name_of(check, "GRW-3") == "Review"

@@ -130,7 +130,7 @@ class BoardScreen(Screen[None]):
         self.highlighted_uid: str | None = None
         self.squads: list[tuple[str, str]] = []
         self._writes_in_flight = 0
-        self._after_writes: list[Callable[[], None]] = []
+        self._after_writes: list[Callable[[], object]] = []
         """Moves asked for while a write was in flight: they run, in order, once it is done."""
         self._frozen = False
         self._status_notes: dict[str, str] = {}
@@ -504,6 +504,15 @@ class BoardScreen(Screen[None]):
             self._set_status("waiting", "")
             # After the handler that called this has drawn the write's result.
             self.call_later(self._run_after_writes)
+
+    def writes_pending(self) -> bool:
+        """Changes the board shows or has queued that are not in the file yet."""
+        return bool(self._writes_in_flight or self._after_writes)
+
+    def after_writes(self, then: Callable[[], object]) -> None:
+        """Run `then` once the pending writes are done (dropped if one is refused, so the user
+        sees why before anything else happens)."""
+        self._after_writes.append(then)
 
     def _run_after_writes(self) -> None:
         if not self._writes_in_flight:
