@@ -66,7 +66,7 @@ FULL_RELOAD_AFTER = 300
 WAITING_DELAY = 0.4
 HEAD_CARDS = DONE_COLUMN_CAP
 """Cards per column in a first frame: a screen 160 lines tall shows no more."""
-"""Show "waiting for the board file" when a write takes longer than this."""
+"""Show "waiting for the board" when a write takes longer than this."""
 
 Action = Callable[[Store], CardChange]
 
@@ -522,7 +522,7 @@ class BoardScreen(Screen[None]):
 
     def _show_waiting(self) -> None:
         if self._writes_in_flight:
-            self._set_status("waiting", "⏳ waiting for the board file…")
+            self._set_status("waiting", "⏳ waiting for the board…")
 
     @on(ChangeDone)
     def change_done(self, message: ChangeDone) -> None:
