@@ -46,6 +46,8 @@ COMMANDS = {
     "sync": "kanban_tui.cli.sharing:sync",
     "export": "kanban_tui.cli.exchange:export",
     "import": "kanban_tui.cli.exchange:import_",
+    "member": "kanban_tui.cli.members:member",
+    "serve": "kanban_tui.cli.serve:serve",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 
