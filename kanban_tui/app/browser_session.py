@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from kanban_tui.domain.errors import SquadboardError
@@ -30,7 +32,22 @@ def main(argv: list[str] | None = None) -> None:
         store = Store(args.db, actor=args.member, create=False)
     except SquadboardError as error:
         sys.exit(f"squadboard: {error}")
+    threading.Thread(
+        target=_exit_when_orphaned, args=(os.getppid(),), name="server-watch", daemon=True
+    ).start()
     create_app(store).run()
+
+
+def _exit_when_orphaned(server: int) -> None:
+    """End this board when the server is gone (killed without closing its sessions).
+
+    Textual's web driver does not exit when its input closes, so an orphaned board would run on
+    with nobody to see it. Exiting at once is safe: every change is one SQLite transaction, so
+    one in flight is either committed or rolled back, never half-written.
+    """
+    while os.getppid() == server:
+        time.sleep(1)
+    os._exit(1)
 
 
 if __name__ == "__main__":

@@ -77,10 +77,10 @@ class BoardSession(AppService):
         self._stdin = self.process.stdin
         return self.process
 
-    async def end(self, grace: float = QUIT_GRACE_SECONDS) -> None:
-        """Ask the board to quit; kill its process group if it has not within `grace` seconds."""
+    async def end(self) -> None:
+        """Ask the board to quit; kill its process group if it has not in QUIT_GRACE_SECONDS."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.stop(), grace)
+            await asyncio.wait_for(self.stop(), QUIT_GRACE_SECONDS)
         process = self.process
         if process is None:
             return

@@ -3,11 +3,6 @@ keyboard, and the move is in the file under their name and on the screen in its 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TypedDict
@@ -16,6 +11,7 @@ import pytest
 
 from kanban_tui.storage.store import Store
 from tests.web.chromium import Chromium, chromium_path
+from tests.web.conftest import Served, board_processes, wait_until
 from tests.web.png import ink, read_png
 
 pytestmark = pytest.mark.slow
@@ -43,56 +39,6 @@ def browser(tmp_path: Path) -> Iterator[Chromium]:
     opened = Chromium(executable, tmp_path / "chromium-profile")
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def board(tmp_path: Path) -> Path:
-    path = tmp_path / "board.db"
-    with Store(path, actor="Ana Costa") as store:
-        store.add_squad(
-            "Growth squad", prefix="GRW", timezone="UTC", members=["Ana Costa", "Ben Okafor"]
-        )
-        store.add_card(None, "Write onboarding email")
-    return path
-
-
-@pytest.fixture
-def served(board: Path) -> Iterator[tuple[str, str]]:
-    """`squadboard serve --port 0` in its own process group: its address and the owner's link."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "kanban_tui", "--db", str(board)),
-            *("--user", "Ana Costa", "serve", "--port", "0"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    assert server.stdout is not None
-    first = server.stdout.readline()
-    assert " at http://127.0.0.1:" in first, first
-    server.stdout.readline()
-    owner_link = server.stdout.readline().strip()
-    yield first.split(" at ")[1].strip(), owner_link
-    server.send_signal(signal.SIGTERM)
-    assert server.wait(timeout=15) == 0
-    assert _board_processes(board) == [], "a board process outlived the server"
-
-
-def _board_processes(board: Path) -> list[int]:
-    """Pids of running browser-session boards on this board file."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"kanban_tui.app.browser_session" in command and str(board).encode() in command:
-            found.append(int(entry.name))
-    return found
 
 
 def _open_board(browser: Chromium, url: str) -> None:
@@ -155,9 +101,9 @@ def _card_on_screen(browser: Chromium, column: str) -> bool:
 
 
 def test_a_member_moves_a_card_in_a_real_browser(
-    browser: Chromium, served: tuple[str, str], board: Path, tmp_path: Path
+    browser: Chromium, served: Served, board: Path, tmp_path: Path
 ) -> None:
-    address, owner_link = served
+    address, owner_link = served.address, served.owner_link
     with Store(board, actor="Ana Costa") as store:
         _, ben = store.invite_member("Ben Okafor")
 
@@ -203,7 +149,7 @@ def test_a_member_moves_a_card_in_a_real_browser(
     assert old_ink == 0, f"something is still drawn where the card was ({old_ink} pixels)"
 
     # Revoking Ben's link closes his open session, and the link no longer opens the board.
-    [session] = _board_processes(board)
+    [session] = board_processes(board)
     with Store(board, actor="Ana Costa") as store:
         store.revoke_member("Ben Okafor")
     browser.wait_for(
@@ -211,19 +157,13 @@ def test_a_member_moves_a_card_in_a_real_browser(
         lambda: browser.evaluate("document.body.classList.contains('-closed')"),
         timeout=10,
     )
-    deadline = time.monotonic() + 10
-    while session in _board_processes(board):
-        assert time.monotonic() < deadline, "the revoked session's board is still running"
-        time.sleep(0.05)
+    wait_until(lambda: session not in board_processes(board), "the revoked session's board to end")
     browser.call("Page.navigate", url=f"{address}/?token={ben}")
     browser.wait_for("the refusal", lambda: "revoked" in _page_text(browser))
 
     # Leaving the page (as closing its tab does) ends the session's board process.
     _open_board(browser, owner_link)
     browser.wait_for("the owner's board", lambda: _card_on_screen(browser, "Ready"))
-    assert len(_board_processes(board)) == 1
+    assert len(board_processes(board)) == 1
     browser.call("Page.navigate", url="about:blank")
-    deadline = time.monotonic() + 10
-    while _board_processes(board):
-        assert time.monotonic() < deadline, "the board of a closed page is still running"
-        time.sleep(0.05)
+    wait_until(lambda: not board_processes(board), "the board of a closed page to end")
