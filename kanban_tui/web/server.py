@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import ipaddress
 import json
 import logging
 import signal
@@ -59,8 +60,6 @@ REFUSED_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach."""
-    import ipaddress
-
     if host == "localhost":
         return True
     try:
