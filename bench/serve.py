@@ -134,6 +134,10 @@ class Session:
             self.screen.feed(message.data)
         return True
 
+    async def idle(self, seconds: float) -> None:
+        """Take in what the board sends for a while, as an open browser tab does."""
+        await self.read_until(lambda: False, seconds)
+
     async def type(self, text: str) -> None:
         await self.socket.send_json(["stdin", text])
 
@@ -186,9 +190,9 @@ async def drive(
     session: Session, until: float, pause: tuple[float, float], rng: random.Random
 ) -> None:
     while time.monotonic() < until:
-        await asyncio.sleep(rng.uniform(*pause))
+        await session.idle(rng.uniform(*pause))
         await session.move("L", "Ready")
-        await asyncio.sleep(rng.uniform(*pause))
+        await session.idle(rng.uniform(*pause))
         await session.move("H", "Backlog")
 
 

@@ -13,7 +13,8 @@ from kanban_tui.cli.output import cell, console, emit_json, say
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
-def _base_url(value: str) -> str:
+def parse_base_url(value: str) -> str:
+    """An http(s) address without its trailing slash, or a usage error."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"'{value}' is not an http(s) address like {DEFAULT_URL}")
@@ -52,7 +53,7 @@ def invite(state: CliContext, name: str, base_url: str, as_json: bool) -> None:
     NAME must be a member of a squad in the file. Send the link privately: whoever holds it
     acts as NAME until it is revoked.
     """
-    base = _base_url(base_url)
+    base = parse_base_url(base_url)
     member_name, token = state.store().invite_member(name)
     link = member_link(base, token)
     if as_json:

@@ -54,10 +54,12 @@ def serve(
             "serve runs one board process per browser tab, so it cannot keep to a single "
             "writer; run it on the host that stores the board file"
         )
+    from kanban_tui.cli.members import member_link, parse_base_url
+
+    public_url = parse_base_url(public_url) if public_url else None
     store = state.store(create=False)
     import asyncio
 
-    from kanban_tui.cli.members import member_link
     from kanban_tui.web.server import BoardServer, is_loopback, run_server
 
     if not is_loopback(host):

@@ -44,3 +44,7 @@ def test_bad_input_is_one_line_and_exit_2(growth: Squadboard) -> None:
 def test_serve_refuses_a_single_writer_network_board(growth: Squadboard) -> None:
     message = growth.fail(1, "--network-fs-single-writer", "serve")
     assert "single writer" in message
+
+
+def test_serve_refuses_a_public_url_that_is_not_http(growth: Squadboard) -> None:
+    assert "not an http(s) address" in growth.fail(2, "serve", "--public-url", "board.example")
