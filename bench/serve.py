@@ -267,13 +267,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
             db = Path(folder) / "board.db"
             keys = build_board(db, count)
+            server_log = Path(folder) / "server.log"
             server = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "kanban_tui", "--db", str(db), "--user", "Ana Costa"),
                     *("serve", "--port", "0", "--max-sessions", str(count)),
                 ],
                 stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=server_log.open("w"),
                 text=True,
                 start_new_session=True,
             )
@@ -286,6 +287,9 @@ def main() -> None:
                     measure(address, token, db, keys, args.seconds, tuple(args.pause))
                 )
                 print(row, flush=True)
+            except Exception:
+                print(server_log.read_text()[-3000:], file=sys.stderr)
+                raise
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=30)
