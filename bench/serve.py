@@ -26,10 +26,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 from rich.cells import get_character_cell_size
@@ -245,6 +247,13 @@ async def measure(
     )
 
 
+def _copy(source: IO[str], log: Path) -> None:
+    with log.open("a") as out:
+        for line in source:
+            out.write(line)
+            out.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 2, 3, 4, 6, 8])
@@ -274,7 +283,7 @@ def main() -> None:
                     *("serve", "--port", "0", "--max-sessions", str(count)),
                 ],
                 stdout=subprocess.PIPE,
-                stderr=server_log.open("w"),
+                stderr=server_log.open("a"),
                 text=True,
                 start_new_session=True,
             )
@@ -283,6 +292,11 @@ def main() -> None:
                 address = server.stdout.readline().split(" at ")[1].strip()
                 server.stdout.readline()
                 token = server.stdout.readline().strip().split("?token=")[1]
+                # Board processes' error output reaches the server's stdout (textual-serve
+                # relays it there): keep reading it, into the log, so the pipe never fills.
+                threading.Thread(
+                    target=_copy, args=(server.stdout, server_log), daemon=True
+                ).start()
                 row = asyncio.run(
                     measure(address, token, db, keys, args.seconds, tuple(args.pause))
                 )
