@@ -119,26 +119,40 @@ class Session:
     screen: Screen = field(default_factory=Screen)
     moves_ms: list[float] = field(default_factory=list)
     failures: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: bool = False
+    reader: asyncio.Task[None] | None = None
+
+    async def pump(self) -> None:
+        """Take in everything the board sends, all the time, as an open tab does.
+
+        Reading also answers the server's WebSocket heartbeat: a tab that stops reading for
+        half a minute is taken for gone and its session closed.
+        """
+        async for message in self.socket:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.screen.feed(message.data)
+                self.changed.set()
+        self.ended = True
+        self.changed.set()
 
     async def read_until(self, done: object, timeout: float) -> bool:
+        """Wait until `done()` holds for the screen, or `timeout` seconds pass."""
         assert callable(done)
         deadline = time.monotonic() + timeout
-        while not done():
+        while True:
+            self.changed.clear()
+            if done():
+                return True
+            if self.ended:
+                raise RuntimeError(f"session {self.number} ended")
             left = deadline - time.monotonic()
             if left <= 0:
                 return False
             try:
-                message = await asyncio.wait_for(self.socket.receive(), left)
+                await asyncio.wait_for(self.changed.wait(), left)
             except TimeoutError:
                 return False
-            if message.type != aiohttp.WSMsgType.BINARY:
-                raise RuntimeError(f"session {self.number} ended: {message}")
-            self.screen.feed(message.data)
-        return True
-
-    async def idle(self, seconds: float) -> None:
-        """Take in what the board sends for a while, as an open browser tab does."""
-        await self.read_until(lambda: False, seconds)
 
     async def type(self, text: str) -> None:
         await self.socket.send_json(["stdin", text])
@@ -168,6 +182,7 @@ def build_board(path: Path, sessions: int) -> list[str]:
 async def open_session(http: aiohttp.ClientSession, address: str, number: int, key: str) -> Session:
     socket = await http.ws_connect(f"{address}/ws?width={WIDTH}&height={HEIGHT}")
     session = Session(number, key, socket)
+    session.reader = asyncio.create_task(session.pump())
     if not await session.read_until(lambda: session.screen.column_of("Backlog") is not None, 60):
         raise RuntimeError(f"session {number} never drew the board")
     shown = f"“Benchtask{number:03d}”: 1 cards"
@@ -192,9 +207,9 @@ async def drive(
     session: Session, until: float, pause: tuple[float, float], rng: random.Random
 ) -> None:
     while time.monotonic() < until:
-        await session.idle(rng.uniform(*pause))
+        await asyncio.sleep(rng.uniform(*pause))
         await session.move("L", "Ready")
-        await session.idle(rng.uniform(*pause))
+        await asyncio.sleep(rng.uniform(*pause))
         await session.move("H", "Backlog")
 
 
