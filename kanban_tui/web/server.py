@@ -185,7 +185,13 @@ class BoardServer:
     async def _end_session(self, session: Session) -> None:
         await session.board.end()
         self.sessions.remove(session)
-        log.info("%s closed the board (%d sessions)", session.member, len(self.sessions))
+        process = session.board.process
+        log.info(
+            "%s closed the board (exit status %s; %d sessions)",
+            session.member,
+            process.returncode if process else "none",
+            len(self.sessions),
+        )
 
     # -- housekeeping ------------------------------------------------------------------------
 
