@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup demo run test check lint format types imports soak bench bench-tui screenshot dev console constraints clean
+.PHONY: help setup demo run serve test check lint format types imports soak bench bench-tui bench-serve screenshot dev console constraints clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ demo: setup ## Set up, create the demo squad in the default board file (once), a
 
 run: setup ## Open the board on the default file
 	$(BIN)/squadboard
+
+serve: setup ## Serve the default board to web browsers on 127.0.0.1:8000 (docs/serve.md)
+	$(BIN)/squadboard serve
 
 test: setup ## Run the whole test suite
 	$(BIN)/pytest -n 2
@@ -54,6 +57,9 @@ bench: setup ## Benchmarks (write rates, card list, demo build); results in docs
 
 bench-tui: setup ## The board in a real terminal (tmux): first paint, moves, memory, idle CPU (~10 min)
 	$(BIN)/python -m bench.tui
+
+bench-serve: setup ## The board in browsers: sessions served with moves under 100 ms (~5 min)
+	$(BIN)/python -m bench.serve
 
 screenshot: setup ## Redraw docs/board.svg, the README's screenshot, from the demo board
 	$(BIN)/python docs/screenshot.py

@@ -47,6 +47,8 @@ COMMANDS = {
     "pull": "kanban_tui.cli.server:pull",
     "export": "kanban_tui.cli.exchange:export",
     "import": "kanban_tui.cli.exchange:import_",
+    "member": "kanban_tui.cli.members:member",
+    "serve": "kanban_tui.cli.serve:serve",
 }
 """Subcommands by name, imported only when used, so opening the board loads only what it needs."""
 

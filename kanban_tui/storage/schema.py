@@ -276,11 +276,35 @@ def m004_retrospectives(db: Database) -> None:
     db.table("retro_actions").create_index(["card_uid"])
 
 
+def m005_member_tokens(db: Database) -> None:
+    """Browser access for `squadboard serve`: each member's secret link, stored as its hash.
+
+    Access is not board history, so it is kept out of the event log: a token's hash never
+    travels to other copies through sync, merge or export. Self-contained, so it can be renumbered.
+    """
+    db.table("member_tokens").create(
+        {
+            "id": str,
+            "member": str,
+            "token_sha256": str,
+            "created_at": str,
+            "created_by": str,
+            "revoked_at": str,
+            "revoked_by": str,
+        },
+        pk="id",
+        not_null={"member", "token_sha256", "created_at", "created_by"},
+    )
+    db.table("member_tokens").create_index(["token_sha256"], unique=True)
+    db.table("member_tokens").create_index(["member"])
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_event_log_and_projections,
     m002_service_level_expectation,
     m003_causal_parents_and_concurrent_edits,
     m004_retrospectives,
+    m005_member_tokens,
 )
 """Every schema change in order; append, never edit or reorder."""
 

@@ -193,4 +193,20 @@ ALLOWED_OBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
         "index",
         ('CREATE INDEX "idx_retro_actions_card_uid"\n    ON "retro_actions" ("card_uid")',),
     ),
+    "member_tokens": (
+        "table",
+        (
+            'CREATE TABLE "member_tokens" (\n   "id" TEXT PRIMARY KEY,\n   "member" TEXT NOT NULL,\n   "token_sha256" TEXT NOT NULL,\n   "created_at" TEXT NOT NULL,\n   "created_by" TEXT NOT NULL,\n   "revoked_at" TEXT,\n   "revoked_by" TEXT\n)',
+        ),
+    ),
+    "idx_member_tokens_token_sha256": (
+        "index",
+        (
+            'CREATE UNIQUE INDEX "idx_member_tokens_token_sha256"\n    ON "member_tokens" ("token_sha256")',
+        ),
+    ),
+    "idx_member_tokens_member": (
+        "index",
+        ('CREATE INDEX "idx_member_tokens_member"\n    ON "member_tokens" ("member")',),
+    ),
 }

@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         RetroNote,
     )
     from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+    from kanban_tui.storage.member_tokens import MemberToken
     from kanban_tui.storage.merge import MergeReport
 
 T = TypeVar("T")
@@ -1478,6 +1479,41 @@ class Store:
         from kanban_tui.storage import retro_data
 
         return self._write(lambda w: retro_data.close(w, number))
+
+    # -- browser access (`squadboard serve`) -------------------------------------------------
+    # Links are access control, not board history: no events, and never written by a merge.
+
+    def invite_member(self, name: str) -> tuple[str, str]:
+        """Create a member's secret link (revoking an earlier one): (member, token), shown once."""
+        from kanban_tui.storage import member_tokens
+
+        def work(w: _Writer) -> tuple[str, str]:
+            member = member_tokens.resolve_member(w.conn, name)
+            return member, member_tokens.invite(w.conn, member, by=w.actor, now=w.now)
+
+        return self._write(work)
+
+    def revoke_member(self, name: str) -> tuple[str, int]:
+        """Revoke every active link of a member: (member, how many links were revoked)."""
+        from kanban_tui.storage import member_tokens
+
+        def work(w: _Writer) -> tuple[str, int]:
+            member = member_tokens.resolve_member(w.conn, name)
+            return member, member_tokens.revoke(w.conn, member, by=w.actor, now=w.now)
+
+        return self._write(work)
+
+    def member_tokens(self) -> list[MemberToken]:
+        """Every link ever created (without the secrets), oldest first."""
+        from kanban_tui.storage import member_tokens
+
+        return self._read(member_tokens.listing)
+
+    def member_for_token(self, token: str) -> str | None:
+        """The member whose active link this is, or None (unknown or revoked)."""
+        from kanban_tui.storage import member_tokens
+
+        return self._read(lambda conn: member_tokens.member_for(conn, token))
 
     # -- bulk loads and integrity ------------------------------------------------------------
 

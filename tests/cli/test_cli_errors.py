@@ -306,6 +306,9 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
         ["retro", "list", "--squad", "Growth squad"],
         ["demo", "--cards", "5", "--name", "Demo squad"],
         ["backup", str(growth.db.parent / "backup.db")],
+        ["member", "invite", "Ben"],
+        ["member", "revoke", "Ben"],
+        ["member", "list", "--all"],
     ]
     reads = [
         [*args, "--squad", "Growth squad"]

@@ -1,0 +1,1 @@
+"""The board in a browser: `squadboard serve`, an aiohttp server around textual-serve."""
