@@ -50,6 +50,11 @@ def serve(
     Every visitor needs a link: yours is printed when the server starts; teammates get theirs
     from `squadboard member invite NAME`. Stop with Ctrl+C.
     """
+    if state.on_server:
+        raise Refused(
+            "serve works on a board file for now, not on a board on a PostgreSQL server; "
+            "`squadboard pull URL FILE` makes a file copy (docs/postgres.md)"
+        )
     if state.network_single_writer:
         raise Refused(
             "serve runs one board process per browser tab, so it cannot keep to a single "

@@ -109,3 +109,11 @@ def test_the_server_can_come_from_squadboard_db(
     assert created["created"] is True
     assert created["path"] == server_url.replace("throwaway-test-password", "***")
     assert _event_ids(server_url) == set()
+
+
+def test_serve_says_it_works_on_files_only_for_now(server_url: str) -> None:
+    server = Squadboard(server_url)
+    server.ok("init")
+    error = server.fail(1, "serve")
+    assert "board file for now" in error
+    assert "throwaway-test-password" not in error
