@@ -96,7 +96,8 @@ if TYPE_CHECKING:
         RetroFormat,
         RetroNote,
     )
-    from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+    from kanban_tui.storage.finishes import FinishedCard
+    from kanban_tui.storage.flow_data import FlowInputs
     from kanban_tui.storage.merge import MergeReport
 
 T = TypeVar("T")
@@ -606,25 +607,25 @@ class Store:
 
         return self._read(read)
 
-    def finish_times(self, squad: str | None = None) -> tuple[Squad, list[datetime]]:
-        """The squad and when each of its finished cards finished (reads only done stays)."""
+    def finishes_per_day(self, squad: Squad, since: date, until: date) -> tuple[int, ...]:
+        """How many of the squad's cards finished on each of its local days from `since` to
+        `until` (reads only the open done stays of those days)."""
 
-        from kanban_tui.storage.flow_data import finish_times
+        from kanban_tui.storage.finishes import finishes_per_day
 
-        def read(conn: Connection) -> tuple[Squad, list[datetime]]:
-            found = queries.resolve_squad(conn, squad)
-            return found, finish_times(conn, found.id)
+        return self._read(lambda conn: finishes_per_day(conn, squad, since, until))
 
-        return self._read(read)
+    def finished_cards(
+        self, squad: str | None = None, *, since: datetime | None = None
+    ) -> tuple[Squad, list[FinishedCard]]:
+        """The squad and the start and finish of each of its cards finished at or after
+        `since` (every finished card without it), in a few queries."""
 
-    def finished_cards(self, squad: str | None = None) -> tuple[Squad, list[FinishedCard]]:
-        """The squad and the start and finish of each of its finished cards (a few queries)."""
-
-        from kanban_tui.storage.flow_data import finished_cards
+        from kanban_tui.storage.finishes import finished_cards
 
         def read(conn: Connection) -> tuple[Squad, list[FinishedCard]]:
             found = queries.resolve_squad(conn, squad)
-            return found, finished_cards(conn, found.id)
+            return found, finished_cards(conn, found.id, since)
 
         return self._read(read)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.flow import CardHistory, is_waiting, settled_column
 from kanban_tui.domain.models import ColumnRole, Squad
@@ -64,8 +65,26 @@ def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: F
     clock.advance(days=1)
     store.move_card(reopened, "Done")
     finished_again = clock.now
-    _, finishes = store.finish_times()
-    assert finishes == [finished_again]
+    _, finished = store.finished_cards()
+    assert [card.finished_at for card in finished] == [finished_again]
+
+
+def test_a_done_to_released_run_finishes_when_it_entered_done(
+    store: Store, squad: Squad, clock: FakeClock
+) -> None:
+    store.add_column(None, "Released", role=ColumnRole.DONE)
+    key = store.add_card(None, "shipped").card.key
+    store.move_card(key, "Doing")
+    clock.advance(hours=2)
+    store.move_card(key, "Done")
+    done = clock.now
+    clock.advance(days=1)
+    store.move_card(key, "Released")
+    _, (card,) = store.finished_cards()
+    assert card.finished_at == done
+    assert card.started_at == done - timedelta(hours=2)
+    today = clock.now.astimezone(ZoneInfo(squad.timezone)).date()
+    assert store.finishes_per_day(squad, today - timedelta(days=1), today) == (1, 0)
 
 
 def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(

@@ -14,14 +14,22 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kanban_tui.domain.days import daily_counts
 from kanban_tui.domain.errors import SquadboardError
-from kanban_tui.domain.flow import Conventions, finished_at, look_back_start, started_at
+from kanban_tui.domain.flow import (
+    Conventions,
+    finished_at,
+    look_back_start,
+    started_at,
+)
 from kanban_tui.domain.models import ClassOfService, ColumnRole
-from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+from kanban_tui.storage.finishes import FinishedCard
+from kanban_tui.storage.flow_data import FlowInputs
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import dump_projections
@@ -158,6 +166,9 @@ flow_operations = st.one_of(
 """Moves of a few cards, as flow metrics see them: rework, reopening, skips, late `--at` moves,
 done-to-done moves (Done to Released) and role changes."""
 
+FLOW_ZONES = ("Europe/Paris", "UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe")
+"""Zones for counting days: DST either way, a 45-minute offset, a 30-minute DST shift."""
+
 FOLD_SETTINGS = settings(
     max_examples=40,
     deadline=None,
@@ -234,23 +245,40 @@ def _play_flow(
     st.lists(st.integers(0, 4), min_size=1, max_size=8),
     st.lists(flow_operations, min_size=1, max_size=40),
     st.lists(st.integers(0, 600), min_size=40, max_size=40),
+    st.integers(0, 48 * 10),
+    st.sampled_from(FLOW_ZONES),
+    st.integers(0, 10),
 )
 def test_starts_and_finishes_in_sql_agree_with_the_domain_definition(
-    first_columns: list[int], ops: list[Operation], gaps: list[int]
+    first_columns: list[int],
+    ops: list[Operation],
+    gaps: list[int],
+    bound_hours_ago: int,
+    zone: str,
+    window_days: int,
 ) -> None:
+    """Finished cards with their starts (all, or those finished from a bound on), and finishes
+    counted per local day in any zone, as the domain defines them."""
     with tempfile.TemporaryDirectory() as folder:
         store = _play_flow(Path(folder) / "board.db", first_columns, ops, gaps)
         histories = store.flow_inputs().histories
-        finished = [h for h in histories if finished_at(h) is not None]
-        _, finishes = store.finish_times()
-        assert sorted(finishes) == sorted(f for h in finished if (f := finished_at(h)))
-        _, in_sql = store.finished_cards()
-        assert sorted(in_sql, key=repr) == sorted(
-            (
-                FinishedCard(started_at=started_at(h), finished_at=finished_at(h) or h.created_at)
-                for h in finished
-            ),
-            key=repr,
+        finished = [
+            FinishedCard(started_at=started_at(h), finished_at=finish)
+            for h in histories
+            if (finish := finished_at(h)) is not None
+        ]
+        squad, in_sql = store.finished_cards()
+        assert sorted(in_sql, key=repr) == sorted(finished, key=repr)
+        bound = store.now() - timedelta(hours=bound_hours_ago)
+        _, since_bound = store.finished_cards(since=bound)
+        assert sorted(since_bound, key=repr) == sorted(
+            (c for c in finished if c.finished_at >= bound), key=repr
+        )
+        in_zone = squad.model_copy(update={"timezone": zone})
+        last = store.now().astimezone(ZoneInfo(zone)).date()
+        first = last - timedelta(days=window_days)
+        assert store.finishes_per_day(in_zone, first, last) == daily_counts(
+            (c.finished_at for c in finished), since=first, until=last, zone=ZoneInfo(zone)
         )
         store.close()
 

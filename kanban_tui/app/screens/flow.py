@@ -37,6 +37,7 @@ from kanban_tui.app.widgets.charts import (
 )
 from kanban_tui.app.widgets.footer import KeyBar
 from kanban_tui.domain.clock import Clock
+from kanban_tui.domain.days import day_start
 from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.flow import (
     Conventions,
@@ -47,7 +48,12 @@ from kanban_tui.domain.flow import (
     look_back_start,
     percentiles,
 )
-from kanban_tui.domain.forecast import WhenForecast, forecast_when, sample_from_finishes
+from kanban_tui.domain.forecast import (
+    WhenForecast,
+    forecast_when,
+    sample_from_finishes,
+    sample_window,
+)
 from kanban_tui.domain.models import ColumnRole
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.store import Store
@@ -77,7 +83,7 @@ class ScatterData:
     """(days from the start of `since` to the finish, cycle time) per card finished."""
     cycle_time: Percentiles
     finishes: list[datetime]
-    """When every finished card finished, for the forecast."""
+    """When each card finished in the period or the forecast's sampling window finished."""
 
 
 @dataclass
@@ -191,10 +197,14 @@ def tiles_for(report: FlowReport) -> Tiles:
 def compute_scatter(
     store: Store, now: datetime, squad: str | None, period_days: int
 ) -> ScatterData:
-    """The cycle-time scatter from each finished card's start and finish (runs in a thread)."""
-    found, finished = store.finished_cards(squad)
-    conventions = Conventions(zone=found.timezone)
+    """The cycle-time scatter from the start and finish of each card finished in the period or
+    the forecast's window (runs in a thread)."""
+    conventions = Conventions(zone=store.squad(squad).timezone)
     since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
+    window_start, _ = sample_window(now=now, conventions=conventions)
+    _, finished = store.finished_cards(
+        squad, since=day_start(min(since, window_start), conventions.tz)
+    )
     cycles = finished_cycle_times(
         ((c.started_at, c.finished_at) for c in finished),
         since=since,
