@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kanban_tui.domain.days import day_start
+from kanban_tui.domain.days import day_start, inclusive_days
 from kanban_tui.domain.models import ColumnRole, Squad
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import from_db_time, to_db_time
@@ -45,6 +45,10 @@ _IN_LIST_SIZE = 500
 """Card uids per IN list: well below every database's limit on bound parameters."""
 
 
+_IN_LIST_SIZE = 500
+"""Card uids per IN list: well below every database's limit on bound parameters."""
+
+
 @dataclass(frozen=True, slots=True)
 class FinishedCard:
     """A finished card's first start (None if it never started) and its finish, as the
@@ -54,9 +58,9 @@ class FinishedCard:
     finished_at: datetime
 
 
-def _finishes(conn: Connection, squad_id: str, since: datetime | None) -> dict[str, str]:
-    """When each card of a squad that finished at or after `since` (every finished card without
-    it) finished, as stored text, by card uid.
+def _finishes(conn: Connection, squad_id: str, since: datetime) -> dict[str, str]:
+    """When each card of a squad that finished at or after `since` finished, as stored text,
+    by card uid.
 
     The domain's `finished_at`: a card is finished when its open stay is in a done column, and
     finished when its final unbroken run of done stays began. That is never after the open
@@ -66,7 +70,7 @@ def _finishes(conn: Connection, squad_id: str, since: datetime | None) -> dict[s
     """
     roles = squad_roles(conn, squad_id)
     done = column_ids(roles, lambda role: role is ColumnRole.DONE)
-    bound = to_db_time(since) if since is not None else ""
+    bound = to_db_time(since)
     finishes: dict[str, str] = {}
     closed: set[str] = set()
     for uid, entered, exited in conn.execute(
@@ -149,17 +153,39 @@ def finishes_per_day(conn: Connection, squad: Squad, since: date, until: date) -
     return tuple(counts)
 
 
-def finished_cards(
-    conn: Connection, squad_id: str, since: datetime | None = None
-) -> list[FinishedCard]:
-    """The first start and finish of every card that finished at or after `since` (every
-    finished card without it), without reading whole histories."""
-    finishes = _finishes(conn, squad_id, since)
-    starts = _first_starts(conn, squad_id)
-    return [
-        FinishedCard(
-            started_at=from_db_time(started) if (started := starts.get(uid)) else None,
-            finished_at=from_db_time(finished),
-        )
-        for uid, finished in finishes.items()
-    ]
+def finished_cycle_days(
+    conn: Connection, squad: Squad, since: date, until: date, now: datetime
+) -> list[tuple[datetime, float]]:
+    """The finish and cycle time in inclusive days of each card of a squad finished in a
+    period: the domain's `finished_cycle_times` (unit days) of `finished_cards`, with days
+    found by comparing texts (`LocalDays`) instead of converting every time.
+
+    Args:
+        conn: the board.
+        squad: the squad, whose zone counts the days.
+        since: first local day of the period.
+        until: last local day of the period (days after today are not counted).
+        now: the present.
+    """
+    zone = ZoneInfo(squad.timezone)
+    last = min(until, now.astimezone(zone).date())
+    if last < since:
+        return []
+    days = LocalDays(since, last, zone)
+    starts = _first_starts(conn, squad.id)
+    found: list[tuple[datetime, float]] = []
+    for uid, finished in _finishes(conn, squad.id, day_start(since, zone)).items():
+        finish_day = days.index(finished)
+        if finish_day is None:
+            continue
+        started = starts.get(uid)
+        # The domain's `flow_start`: no start, or one after the finish, counts from the finish.
+        if started is None or started > finished:
+            cycle = 1
+        elif (start_day := days.index(started)) is not None:
+            cycle = finish_day - start_day + 1
+        else:  # started before the period: the one conversion left
+            first = from_db_time(started).astimezone(zone).date()
+            cycle = inclusive_days(first, since + timedelta(days=finish_day))
+        found.append((from_db_time(finished), float(cycle)))
+    return found

@@ -96,7 +96,6 @@ if TYPE_CHECKING:
         RetroFormat,
         RetroNote,
     )
-    from kanban_tui.storage.finishes import FinishedCard
     from kanban_tui.storage.flow_data import FlowInputs
     from kanban_tui.storage.merge import MergeReport
 
@@ -615,19 +614,15 @@ class Store:
 
         return self._read(lambda conn: finishes_per_day(conn, squad, since, until))
 
-    def finished_cards(
-        self, squad: str | None = None, *, since: datetime | None = None
-    ) -> tuple[Squad, list[FinishedCard]]:
-        """The squad and the start and finish of each of its cards finished at or after
-        `since` (every finished card without it), in a few queries."""
+    def finished_cycle_days(
+        self, squad: Squad, since: date, until: date, now: datetime
+    ) -> list[tuple[datetime, float]]:
+        """The finish and cycle time in inclusive days of each of the squad's cards finished
+        from local day `since` to `until` (the flow screen's scatter), in a few queries."""
 
-        from kanban_tui.storage.finishes import finished_cards
+        from kanban_tui.storage.finishes import finished_cycle_days
 
-        def read(conn: Connection) -> tuple[Squad, list[FinishedCard]]:
-            found = queries.resolve_squad(conn, squad)
-            return found, finished_cards(conn, found.id, since)
-
-        return self._read(read)
+        return self._read(lambda conn: finished_cycle_days(conn, squad, since, until, now))
 
     def card_keys(self, uids: Sequence[str]) -> dict[str, str]:
         return self._read(lambda conn: queries.card_keys(conn, uids))

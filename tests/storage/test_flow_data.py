@@ -65,8 +65,8 @@ def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: F
     clock.advance(days=1)
     store.move_card(reopened, "Done")
     finished_again = clock.now
-    _, finished = store.finished_cards()
-    assert [card.finished_at for card in finished] == [finished_again]
+    today = clock.now.astimezone(ZoneInfo(squad.timezone)).date()
+    assert store.finished_cycle_days(squad, today, today, clock.now) == [(finished_again, 3.0)]
 
 
 def test_a_done_to_released_run_finishes_when_it_entered_done(
@@ -80,10 +80,9 @@ def test_a_done_to_released_run_finishes_when_it_entered_done(
     done = clock.now
     clock.advance(days=1)
     store.move_card(key, "Released")
-    _, (card,) = store.finished_cards()
-    assert card.finished_at == done
-    assert card.started_at == done - timedelta(hours=2)
     today = clock.now.astimezone(ZoneInfo(squad.timezone)).date()
+    yesterday = today - timedelta(days=1)
+    assert store.finished_cycle_days(squad, yesterday, today, clock.now) == [(done, 1.0)]
     assert store.finishes_per_day(squad, today - timedelta(days=1), today) == (1, 0)
 
 

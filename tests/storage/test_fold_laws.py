@@ -24,11 +24,11 @@ from kanban_tui.domain.errors import SquadboardError
 from kanban_tui.domain.flow import (
     Conventions,
     finished_at,
+    finished_cycle_times,
     look_back_start,
     started_at,
 )
 from kanban_tui.domain.models import ClassOfService, ColumnRole
-from kanban_tui.storage.finishes import FinishedCard
 from kanban_tui.storage.flow_data import FlowInputs
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
@@ -245,7 +245,7 @@ def _play_flow(
     st.lists(st.integers(0, 4), min_size=1, max_size=8),
     st.lists(flow_operations, min_size=1, max_size=40),
     st.lists(st.integers(0, 600), min_size=40, max_size=40),
-    st.integers(0, 48 * 10),
+    st.integers(0, 10),
     st.sampled_from(FLOW_ZONES),
     st.integers(0, 10),
 )
@@ -253,32 +253,29 @@ def test_starts_and_finishes_in_sql_agree_with_the_domain_definition(
     first_columns: list[int],
     ops: list[Operation],
     gaps: list[int],
-    bound_hours_ago: int,
+    since_days_ago: int,
     zone: str,
     window_days: int,
 ) -> None:
-    """Finished cards with their starts (all, or those finished from a bound on), and finishes
-    counted per local day in any zone, as the domain defines them."""
+    """Cycle times of the cards finished in a period (the scatter), and finishes counted per
+    local day (the forecast), in any zone, as the domain defines them from whole histories."""
     with tempfile.TemporaryDirectory() as folder:
         store = _play_flow(Path(folder) / "board.db", first_columns, ops, gaps)
         histories = store.flow_inputs().histories
-        finished = [
-            FinishedCard(started_at=started_at(h), finished_at=finish)
-            for h in histories
-            if (finish := finished_at(h)) is not None
-        ]
-        squad, in_sql = store.finished_cards()
-        assert sorted(in_sql, key=repr) == sorted(finished, key=repr)
-        bound = store.now() - timedelta(hours=bound_hours_ago)
-        _, since_bound = store.finished_cards(since=bound)
-        assert sorted(since_bound, key=repr) == sorted(
-            (c for c in finished if c.finished_at >= bound), key=repr
-        )
-        in_zone = squad.model_copy(update={"timezone": zone})
-        last = store.now().astimezone(ZoneInfo(zone)).date()
-        first = last - timedelta(days=window_days)
-        assert store.finishes_per_day(in_zone, first, last) == daily_counts(
-            (c.finished_at for c in finished), since=first, until=last, zone=ZoneInfo(zone)
+        spans = [(started_at(h), f) for h in histories if (f := finished_at(h)) is not None]
+        now = store.now()
+        in_zone = store.squad().model_copy(update={"timezone": zone})
+        today = now.astimezone(ZoneInfo(zone)).date()
+        since = today - timedelta(days=since_days_ago)
+        for until in (since, today, today + timedelta(days=1)):
+            expected = finished_cycle_times(
+                spans, since=since, until=until, now=now, conventions=Conventions(zone=zone)
+            )
+            in_sql = store.finished_cycle_days(in_zone, since, until, now)
+            assert sorted(in_sql) == sorted(expected)
+        first = today - timedelta(days=window_days)
+        assert store.finishes_per_day(in_zone, first, today) == daily_counts(
+            (finish for _, finish in spans), since=first, until=today, zone=ZoneInfo(zone)
         )
         store.close()
 
