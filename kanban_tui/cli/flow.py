@@ -98,11 +98,21 @@ def stats(
     conventions = Conventions(zone=found.timezone, unit=unit)
     start, end = _period(state, conventions.tz, since, until)
     now = state.clock()
-    inputs = store.flow_inputs(found.name, look_back_from=look_back_start(start, now, conventions))
-    # Only --json and the card table of --csv show per-card measures.
+    # Only --json and the card table of --csv show per-card measures; only --json shows the
+    # cumulative flow (and the days over a WIP limit counted from it).
     per_card = as_json or (as_csv and by is None)
+    inputs = store.flow_inputs(
+        found.name,
+        look_back_from=look_back_start(start, now, conventions),
+        waiting_stays=as_json,
+    )
     report = inputs.report(
-        since=start, until=end, now=now, conventions=conventions, per_card=per_card
+        since=start,
+        until=end,
+        now=now,
+        conventions=conventions,
+        per_card=per_card,
+        cumulative=as_json,
     )
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}

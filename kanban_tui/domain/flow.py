@@ -1533,6 +1533,7 @@ def flow_report(
     settled: Mapping[str, int] | None = None,
     waiting: Iterable[WaitingStay] = (),
     per_card: bool = True,
+    cumulative: bool = True,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1554,6 +1555,9 @@ def flow_report(
             the report is the same as with their histories.
         per_card: False leaves `cards` empty, for callers that show no per-card measures
             (on a large board they are a third of the work).
+        cumulative: False leaves the cumulative flow empty and every `days_over_limit` None,
+            for callers that show neither; `settled` and `waiting` count only there, so such
+            callers need not read them.
     """
     conv = conventions or Conventions()
     now = _aware(now)
@@ -1561,7 +1565,11 @@ def flow_report(
     flows = _flows(histories, conv)
     days = _daily(flows, window)
     weeks = _weeks(days)
-    cfd = _cfd(histories, column_order, window, settled, waiting)
+    cfd = (
+        _cfd(histories, column_order, window, settled, waiting)
+        if cumulative
+        else CumulativeFlow(columns=(), days=())
+    )
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
@@ -1598,7 +1606,7 @@ def flow_report(
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
         blockers=tuple(_blockers(flows, window, now)),
-        wip_exceptions=_wip_exceptions(wip_events, window, cfd, wip_limits),
+        wip_exceptions=_wip_exceptions(wip_events, window, cfd if cumulative else None, wip_limits),
         breakdowns=_breakdowns(flows, window),
         cards=tuple(cards),
     )

@@ -60,10 +60,12 @@ class FlowInputs:
         now: datetime,
         conventions: Conventions,
         per_card: bool = True,
+        cumulative: bool = True,
     ) -> FlowReport:
         """The squad's flow report for a period, with its configured SLE (if any) in the
         report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`.
-        `per_card=False` leaves the report's `cards` empty (see `flow_report`)."""
+        `per_card=False` leaves the report's `cards` empty, `cumulative=False` its cumulative
+        flow (see `flow_report`)."""
         days = self.squad.sle_days
         sle = (
             SleTarget(
@@ -86,6 +88,7 @@ class FlowInputs:
             settled=self.settled,
             waiting=self.waiting,
             per_card=per_card,
+            cumulative=cumulative,
         )
 
 
@@ -148,13 +151,15 @@ def flow_inputs(
     *,
     card_uid: str | None = None,
     look_back_from: datetime | None = None,
+    waiting_stays: bool = True,
 ) -> FlowInputs:
     """Read every (or one) non-deleted card's stays and blocks for a squad.
 
     With `look_back_from` (the domain's `look_back_start` of the report to be made), cards
     settled before it come as counts per column in `settled`, and waiting cards (never started,
     never blocked) as their stays alone in `waiting`, not as histories: the report is the same,
-    and on a large board most cards are such.
+    and on a large board most cards are such. Only the cumulative flow counts those stays:
+    `waiting_stays=False` leaves them unread, for a report made with `cumulative=False`.
     """
     roles = {
         column_id: ColumnRole(role)
@@ -169,14 +174,15 @@ def flow_inputs(
     if look_back_from is not None and card_uid is None:
         settled = _sort_cards(conn, squad.id, look_back_from)
         only = " AND c.uid IN (SELECT uid FROM flow_cards WHERE settled_in IS NULL AND waiting = 0)"
-        waiting = [
-            (column_id, from_db_time(entered), _time(exited))
-            for column_id, entered, exited in conn.execute(
-                "SELECT t.column_id, t.entered_at, t.exited_at FROM flow_cards f"
-                " JOIN card_transitions t ON t.card_uid = f.uid"
-                " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
-            )
-        ]
+        if waiting_stays:
+            waiting = [
+                (column_id, from_db_time(entered), _time(exited))
+                for column_id, entered, exited in conn.execute(
+                    "SELECT t.column_id, t.entered_at, t.exited_at FROM flow_cards f"
+                    " JOIN card_transitions t ON t.card_uid = f.uid"
+                    " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
+                )
+            ]
     stays: dict[str, list[Stay]] = defaultdict(list)
     for uid, column_id, entered, exited in conn.execute(
         "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"

@@ -590,6 +590,7 @@ class Store:
         *,
         card: str | None = None,
         look_back_from: datetime | None = None,
+        waiting_stays: bool = True,
     ) -> FlowInputs:
         """A squad's card histories for flow metrics (or one card's, by key); cards settled
         before `look_back_from` come as counts per column (see `flow_data.flow_inputs`)."""
@@ -602,7 +603,9 @@ class Store:
                 owner = queries.squad_by_id(conn, found.squad_id)
                 return flow_inputs(conn, owner, card_uid=found.uid)
             found_squad = queries.resolve_squad(conn, squad)
-            return flow_inputs(conn, found_squad, look_back_from=look_back_from)
+            return flow_inputs(
+                conn, found_squad, look_back_from=look_back_from, waiting_stays=waiting_stays
+            )
 
         return self._read(read)
 

@@ -303,4 +303,9 @@ def test_a_report_from_split_inputs_equals_one_from_every_history(
             FlowInputs.report, since=since, until=today, now=now, conventions=conventions
         )
         assert report(split) == report(whole)
+        without_waiting = store.flow_inputs(
+            look_back_from=look_back_start(since, now, conventions), waiting_stays=False
+        )
+        assert not without_waiting.waiting
+        assert report(without_waiting, cumulative=False) == report(whole, cumulative=False)
         store.close()
