@@ -984,7 +984,7 @@ def _recent_cycle_times(
 
 def _service_level(
     flows: Sequence[_Flow],
-    window: _Window,
+    done_in_period: Sequence[_Flow],
     now: datetime,
     conventions: Conventions,
     target: SleTarget | None,
@@ -999,7 +999,7 @@ def _service_level(
         percent, sample = 85, len(recent)
         value = percentile(recent, 85) if recent else None
         source = "history" if recent else "none"
-    done = [_cycle(f) for f in _finished_in(flows, window)]
+    done = [_cycle(f) for f in done_in_period]
     hits = sum(1 for c in done if value is not None and c <= value)
     return ServiceLevel(
         value=value,
@@ -1035,7 +1035,9 @@ def service_level(
     """
     window = _window(since, until, now, conventions)
     flows = _flows(histories, conventions)
-    return _service_level(flows, window, _aware(now), conventions, target, history_days)
+    return _service_level(
+        flows, _finished_in(flows, window), _aware(now), conventions, target, history_days
+    )
 
 
 def _aging_bands(
@@ -1047,17 +1049,25 @@ def _aging_bands(
 ) -> list[AgingBand]:
     zone = conventions.tz
     first = now.astimezone(zone).date() - timedelta(days=history_days - 1)
+    in_days = conventions.unit == "days"
     ages: dict[str, list[float]] = {}
     for f in flows:
-        if f.start is None:
+        if f.start is None or f.start_day is None:
             continue
         for stay in f.card.stays:
             left = stay.exited_at
             # Only stays inside the started range give an age; leaving Ready is the start itself.
             if left is None or left > now or stay.entered_at < f.start:
                 continue
-            if left.astimezone(zone).date() >= first:
-                ages.setdefault(stay.column_id, []).append(conventions.duration(f.start, left))
+            left_day = left.astimezone(zone).date()
+            if left_day >= first:
+                # Conventions.duration, reusing both local days (the same conversions).
+                age = (
+                    float(inclusive_days(f.start_day, left_day))
+                    if in_days
+                    else conventions.duration(f.start, left)
+                )
+                ages.setdefault(stay.column_id, []).append(age)
     order = {column_id: i for i, column_id in enumerate(column_order)}
     columns = sorted(ages, key=lambda c: (order.get(c, len(order)), c))
     return [AgingBand(column_id=c, ages=percentiles(ages[c])) for c in columns]
@@ -1160,10 +1170,11 @@ def _in_flight_interval(f: _Flow, end: datetime) -> Interval | None:
     return None if f.start is None else (f.start, f.finish or end)
 
 
-def _littles_law(flows: Sequence[_Flow], window: _Window, conventions: Conventions) -> LittlesLaw:
+def _littles_law(
+    flows: Sequence[_Flow], done: Sequence[_Flow], window: _Window, conventions: Conventions
+) -> LittlesLaw:
     days = _daily(flows, window)
     arrivals = sum(d.arrivals for d in days)
-    done = _finished_in(flows, window)
     departures = len(done)
     before = window.since - _ONE_DAY
     at_start = _wip_before(flows, window.since)
@@ -1274,7 +1285,8 @@ def littles_law(
     work in flight (`exact`); otherwise the flags name the caveats that apply.
     """
     window = _window(since, until, now, conventions)
-    return _littles_law(_flows(histories, conventions), window, conventions)
+    flows = _flows(histories, conventions)
+    return _littles_law(flows, _finished_in(flows, window), window, conventions)
 
 
 def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
@@ -1321,12 +1333,15 @@ def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[Bl
     counts: Counter[str] = Counter()
     examples: dict[str, Counter[str]] = defaultdict(Counter)
     keys: dict[str, set[str]] = defaultdict(set)
+    normalised: dict[str, str] = {}  # a squad gives few distinct reasons to many blocks
     for f in flows:
         for block in f.card.blocks:
             lo, hi = block.blocked_at, block.unblocked_at or now
             if not (lo < window.end and (hi > window.start or lo >= window.start)):
                 continue
-            reason = normalise_reason(block.reason)
+            reason = normalised.get(block.reason) or normalised.setdefault(
+                block.reason, normalise_reason(block.reason)
+            )
             counts[reason] += 1
             examples[reason][block.reason.strip()] += 1
             keys[reason].add(f.card.key)
@@ -1473,8 +1488,7 @@ def _groups(
     return tuple(sorted(groups, key=lambda g: (-g.throughput, -g.wip, g.key is None, g.key or "")))
 
 
-def _breakdowns(flows: Sequence[_Flow], window: _Window) -> Breakdowns:
-    finished = _finished_in(flows, window)
+def _breakdowns(flows: Sequence[_Flow], finished: Sequence[_Flow], window: _Window) -> Breakdowns:
     wip = [f for f in flows if _wip_at_day_end(f, window.last)]
 
     def tags(card: CardHistory) -> Sequence[str | None]:
@@ -1515,7 +1529,8 @@ def breakdowns(
     the period. A card with several tags (or assignees) counts in each of their groups.
     """
     window = _window(since, until, now, conventions)
-    return _breakdowns(_flows(histories, conventions), window)
+    flows = _flows(histories, conventions)
+    return _breakdowns(flows, _finished_in(flows, window), window)
 
 
 def flow_report(
@@ -1573,7 +1588,7 @@ def flow_report(
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
-    level = _service_level(flows, window, now, conv, sle, history_days)
+    level = _service_level(flows, done, now, conv, sle, history_days)
     bands = _aging_bands(flows, column_order, now, conv, history_days)
     past = _recent_cycle_times(flows, now, conv, history_days)
     flying = _in_flight(flows, now, conv, level.value, bands, past)
@@ -1602,12 +1617,12 @@ def flow_report(
         flow_efficiency=_flow_efficiency(done, now),
         cycle_time_xmr=xmr(cycle_times),
         throughput_xmr=xmr([w.throughput for w in weeks if w.complete]),
-        littles_law=_littles_law(flows, window, conv),
+        littles_law=_littles_law(flows, done, window, conv),
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
         blockers=tuple(_blockers(flows, window, now)),
         wip_exceptions=_wip_exceptions(wip_events, window, cfd if cumulative else None, wip_limits),
-        breakdowns=_breakdowns(flows, window),
+        breakdowns=_breakdowns(flows, done, window),
         cards=tuple(cards),
     )
 
