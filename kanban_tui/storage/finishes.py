@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,19 +42,6 @@ def squad_roles(conn: Connection, squad_id: str) -> dict[str, ColumnRole]:
 
 _IN_LIST_SIZE = 500
 """Card uids per IN list: well below every database's limit on bound parameters."""
-
-
-_IN_LIST_SIZE = 500
-"""Card uids per IN list: well below every database's limit on bound parameters."""
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedCard:
-    """A finished card's first start (None if it never started) and its finish, as the
-    domain's `started_at` and `finished_at` define them."""
-
-    started_at: datetime | None
-    finished_at: datetime
 
 
 def _finishes(conn: Connection, squad_id: str, since: datetime) -> dict[str, str]:
