@@ -161,12 +161,7 @@ def flow_inputs(
     and on a large board most cards are such. Only the cumulative flow counts those stays:
     `waiting_stays=False` leaves them unread, for a report made with `cumulative=False`.
     """
-    roles = {
-        column_id: ColumnRole(role)
-        for column_id, role in conn.execute(
-            "SELECT id, role FROM columns WHERE squad_id = ?", [squad.id]
-        )
-    }
+    roles = squad_roles(conn, squad.id)
     only = " AND c.uid = ?" if card_uid else ""
     params: list[object] = [squad.id, *([card_uid] if card_uid else [])]
     settled: dict[str, int] = {}
