@@ -37,7 +37,7 @@ COMMANDS = {
     "card": "kanban_tui.cli.cards:card",
     "log": "kanban_tui.cli.history:log",
     "stats": "kanban_tui.cli.flow:stats",
-    "forecast": "kanban_tui.cli.flow:forecast",
+    "forecast": "kanban_tui.cli.forecast:forecast",
     "retro": "kanban_tui.cli.retro:retro",
     "check": "kanban_tui.cli.files:check",
     "backup": "kanban_tui.cli.files:backup",

@@ -1,12 +1,11 @@
-"""`squadboard stats` and `squadboard forecast`: how work flows, and when more will be done."""
+"""`squadboard stats`: how work flows, period by period."""
 
 from __future__ import annotations
 
 import csv
-import random
 import sys
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,7 +22,6 @@ from kanban_tui.domain.flow import (
     Percentiles,
     look_back_start,
 )
-from kanban_tui.domain.forecast import forecast_how_many, forecast_when, sample_from_finishes
 from kanban_tui.domain.text import printable
 
 DEFAULT_PERIOD_DAYS = 90
@@ -100,11 +98,21 @@ def stats(
     conventions = Conventions(zone=found.timezone, unit=unit)
     start, end = _period(state, conventions.tz, since, until)
     now = state.clock()
-    inputs = store.flow_inputs(found.name, look_back_from=look_back_start(start, now, conventions))
-    # Only --json and the card table of --csv show per-card measures.
+    # Only --json and the card table of --csv show per-card measures; only --json shows the
+    # cumulative flow (and the days over a WIP limit counted from it).
     per_card = as_json or (as_csv and by is None)
+    inputs = store.flow_inputs(
+        found.name,
+        look_back_from=look_back_start(start, now, conventions),
+        waiting_stays=as_json,
+    )
     report = inputs.report(
-        since=start, until=end, now=now, conventions=conventions, per_card=per_card
+        since=start,
+        until=end,
+        now=now,
+        conventions=conventions,
+        per_card=per_card,
+        cumulative=as_json,
     )
     tags = {t.id: t.name for t in store.board(inputs.squad.name, with_cards=False).tags}
     columns = {c.id: c.name for c in inputs.columns}
@@ -300,88 +308,3 @@ def _print_report(
     out.print(
         Text(f"Conventions: {report.convention}. Percentiles use rank = floor(p*n).", style="dim")
     )
-
-
-@click.command()
-@squad_option
-@click.option("--items", type=click.IntRange(min=1), help="When will this many cards be done?")
-@click.option("--by", "by_date", metavar="DATE", help="How many cards will be done by DATE?")
-@click.option(
-    "--window",
-    type=click.IntRange(7, 730),
-    default=84,
-    show_default=True,
-    help="Past days of throughput to sample from.",
-)
-@click.option(
-    "--trials",
-    type=click.IntRange(100, 1_000_000),
-    default=10_000,
-    show_default=True,
-    help="Monte Carlo trials.",
-)
-@click.option(
-    "--seed", type=int, help="Random seed, to repeat a forecast (default: random, printed)."
-)
-@json_option
-@pass_cli
-def forecast(
-    state: CliContext,
-    squad: str | None,
-    items: int | None,
-    by_date: str | None,
-    window: int,
-    trials: int,
-    seed: int | None,
-    as_json: bool,
-) -> None:
-    """Monte Carlo forecast from past daily throughput: when N cards, or how many by a date."""
-    if (items is None) == (by_date is None):
-        raise click.UsageError("give exactly one of --items N or --by DATE")
-    store = state.store(create=False)
-    found, finishes = store.finish_times(squad)
-    conventions = Conventions(zone=found.timezone)
-    now = state.clock()
-    sample = sample_from_finishes(finishes, now=now, conventions=conventions, window_days=window)
-    chosen_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-    result: Any
-    if items is not None:
-        result = forecast_when(sample, items, seed=chosen_seed, trials=trials)
-    else:
-        until = state.day(by_date or "", conventions.tz)
-        if until <= now.astimezone(conventions.tz).date():
-            raise InvalidInput(f"--by {until} is not in the future")
-        result = forecast_how_many(sample, until, seed=chosen_seed, trials=trials)
-    if as_json:
-        emit_json(result.model_dump(mode="json"))
-        return
-    out = console()
-    if items is not None:
-        out.print(Text(f"When will {items} more cards be done?", style="bold"))
-        for percent in (50, 70, 85, 95):
-            when = getattr(result, f"p{percent}")
-            out.print(
-                f"  {percent}%: on or before {when.isoformat() if when else 'beyond the horizon'}"
-            )
-    else:
-        out.print(Text(f"How many cards will be done by {result.until}?", style="bold"))
-        for percent in (50, 70, 85, 95):
-            out.print(f"  {percent}%: {getattr(result, f'p{percent}')} or more")
-    out.print(
-        Text(
-            f"Sampled daily throughput {result.window_start} to {result.window_end} "
-            f"({result.window_days} days, {result.zero_days} with none, mean "
-            f"{result.mean_daily_throughput:.2f}/day); {result.trials} trials, seed "
-            f"{result.seed} (--seed {result.seed} repeats it).",
-            style="dim",
-        )
-    )
-    if result.stability_warning:
-        out.print(
-            Text(
-                "⚠ weekly throughput shows XmR signals ("
-                + ", ".join(result.signals)
-                + "): the past may not predict the future well",
-                style="yellow",
-            )
-        )

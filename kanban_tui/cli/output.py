@@ -10,13 +10,10 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from kanban_tui.domain.events import Event
 from kanban_tui.domain.models import Board, Card, Column, Squad, Transition, ValueTag
@@ -25,6 +22,11 @@ from kanban_tui.storage.store import Store
 
 T = TypeVar("T")
 Progress = Callable[[int], None]
+
+if TYPE_CHECKING:
+    # rich loads only for output meant for people: --json commands never pay for it.
+    from rich.console import Console
+    from rich.text import Text
 
 PROGRESS_FROM = 50_000
 """Histories at least this long show a progress bar on an interactive stderr."""
@@ -51,6 +53,8 @@ def emit_json(data: Any) -> None:
 
 
 def console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
@@ -64,6 +68,8 @@ def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def cell(text: str | None, style: str = "") -> Text:
+    from rich.text import Text
+
     return Text(printable(text or ""), style=style)
 
 
@@ -153,6 +159,9 @@ def print_cards(cards: Sequence[Card], names: Names) -> None:
     """Print cards as a table, or as plain aligned lines when there are many."""
     rows = [tuple(printable(c) for c in _card_row(card, names)) for card in cards]
     if len(rows) <= TABLE_LIMIT:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
         for heading in CARD_HEADINGS:
             table.add_column(heading)

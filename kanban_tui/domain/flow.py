@@ -8,19 +8,27 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Literal
+from datetime import date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, field_validator
-
-from kanban_tui.domain.days import DAY_CONVENTION, calendar_days, inclusive_days
+from kanban_tui.domain.conventions import (
+    HOUR_CONVENTION,
+    Conventions,
+    UtcDatetime,
+    elapsed_hours,
+    to_utc,
+)
+from kanban_tui.domain.days import (
+    DAY_CONVENTION,
+    calendar_days,
+    daily_counts,
+    day_start,
+    inclusive_days,
+)
 from kanban_tui.domain.errors import InvalidInput
 from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
-from kanban_tui.domain.rules import check_timezone
-
-HOUR_CONVENTION = "durations are elapsed hours between timestamps (nights and weekends count)"
-"""Printed instead of DAY_CONVENTION when a squad chooses hours."""
+from kanban_tui.domain.xmr import Xmr, XmrSignal, xmr
 
 PERCENTS = (50, 70, 85, 95)
 """The percentiles every distribution is summarised by (ActionableAgile's default set)."""
@@ -33,22 +41,6 @@ SLE_HISTORY_DAYS = 90
 
 _TOLERANCE = 0.2
 """Relative gap above which two counts are "not similar" in the Little's Law caveats."""
-
-_SIGMA_PER_MR = 1.128
-"""d2 for subgroups of 2: sigma is estimated as the mean moving range / 1.128 (Wheeler)."""
-
-_NATURAL_LIMIT = 2.66
-"""3 / 1.128: natural process limits sit three sigma from the mean."""
-
-
-def _to_utc(moment: datetime) -> datetime:
-    # Aware datetimes sharing one ZoneInfo subtract as wall-clock times, which is wrong across
-    # a DST change; in UTC, subtraction and comparison are always elapsed time.
-    return moment.astimezone(UTC)
-
-
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-"""An aware datetime, stored in UTC whatever zone it was given in."""
 
 
 # --- Input models ----------------------------------------------------------------------------
@@ -83,35 +75,6 @@ class CardHistory(Frozen):
     stays: tuple[Stay, ...] = ()
     """In the order the card entered the columns."""
     blocks: tuple[BlockSpan, ...] = ()
-
-
-class Conventions(Frozen):
-    """How durations are counted and shown: the squad's time zone and the unit."""
-
-    zone: str = "UTC"
-    unit: Literal["days", "hours"] = "days"
-
-    @field_validator("zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        return check_timezone(value)
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """The squad's time zone, in which days are counted."""
-        return ZoneInfo(self.zone)
-
-    def describe(self) -> str:
-        """The sentence to print beside every number computed under these conventions."""
-        if self.unit == "days":
-            return f"{DAY_CONVENTION}; time zone {self.zone}"
-        return f"{HOUR_CONVENTION}; days are grouped in time zone {self.zone}"
-
-    def duration(self, start: datetime, end: datetime) -> float:
-        """The duration from `start` to `end` in this unit (days: inclusive, at least 1)."""
-        if self.unit == "days":
-            return float(calendar_days(start, end, self.tz))
-        return max(0.0, _hours(start, end))
 
 
 class SleTarget(Frozen):
@@ -247,32 +210,6 @@ class InFlightCard(Frozen):
     """The lowest band of its column the age fits in ("p70": above p50, at most p70)."""
     at_risk: bool | None
     """Age above the column's 85th percentile band."""
-
-
-XmrRule = Literal["beyond-limits", "2-of-3-beyond-2-sigma", "4-of-5-beyond-1-sigma", "8-in-a-row"]
-
-
-class XmrSignal(Frozen):
-    """One detected signal of an XmR chart: the rule, the side and the points (0-based)."""
-
-    rule: XmrRule
-    side: Literal["above", "below"]
-    points: tuple[int, ...]
-
-
-class Xmr(Frozen):
-    """An XmR (process behaviour) chart of a series in time order."""
-
-    values: tuple[float, ...]
-    moving_ranges: tuple[float, ...]
-    mean: float | None
-    mr_bar: float | None
-    sigma: float | None
-    unpl: float | None
-    lnpl: float | None
-    signals: tuple[XmrSignal, ...]
-    stable: bool
-    """True when there are no signals (says little with fewer than about 6 points)."""
 
 
 LittleFlag = Literal[
@@ -421,18 +358,10 @@ _ONE_DAY = timedelta(days=1)
 Interval = tuple[datetime, datetime]
 
 
-def _hours(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 3600
-
-
 def _aware(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise InvalidInput("`now` must be timezone-aware")
-    return _to_utc(now)
-
-
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+    return to_utc(now)
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -456,7 +385,7 @@ def _clip(intervals: Iterable[Interval], lo: datetime, hi: datetime) -> list[Int
 
 
 def _measure(intervals: Iterable[Interval]) -> float:
-    return sum(_hours(a, b) for a, b in intervals)
+    return sum(elapsed_hours(a, b) for a, b in intervals)
 
 
 def _overlap(first: list[Interval], second: list[Interval]) -> float:
@@ -467,7 +396,7 @@ def _overlap(first: list[Interval], second: list[Interval]) -> float:
         lo = max(first[i][0], second[j][0])
         hi = min(first[i][1], second[j][1])
         if hi > lo:
-            total += _hours(lo, hi)
+            total += elapsed_hours(lo, hi)
         if first[i][1] < second[j][1]:
             i += 1
         else:
@@ -560,14 +489,14 @@ def time_in_columns(
         Hours per column id, for every column the card visited inside the window.
     """
     end_all = _aware(now)
-    lo = _to_utc(since) if since is not None else None
-    hi = _to_utc(until) if until is not None else end_all
+    lo = to_utc(since) if since is not None else None
+    hi = to_utc(until) if until is not None else end_all
     totals: dict[str, float] = {}
     for stay in card.stays:
         a = stay.entered_at if lo is None else max(stay.entered_at, lo)
         b = min(stay.exited_at or end_all, hi)
         if b >= a:
-            totals[stay.column_id] = totals.get(stay.column_id, 0.0) + _hours(a, b)
+            totals[stay.column_id] = totals.get(stay.column_id, 0.0) + elapsed_hours(a, b)
     return totals
 
 
@@ -593,8 +522,8 @@ def blocked_hours(
     end = _aware(now)
     spans = _block_intervals(card, end)
     if since is not None or until is not None:
-        lo = _to_utc(since) if since is not None else min((a for a, _ in spans), default=end)
-        spans = _clip(spans, lo, _to_utc(until) if until is not None else end)
+        lo = to_utc(since) if since is not None else min((a for a, _ in spans), default=end)
+        spans = _clip(spans, lo, to_utc(until) if until is not None else end)
     return _measure(spans)
 
 
@@ -618,7 +547,7 @@ def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
     if start is None:
         return None
     end = finish or end_all
-    total = _hours(start, end)
+    total = elapsed_hours(start, end)
     if total <= 0:
         return None
     return _active_hours(card, start, end, end_all) / total
@@ -696,95 +625,6 @@ def percentiles(values: Sequence[float]) -> Percentiles:
     )
 
 
-def _windows(sides: list[int], size: int, needed: int, rule: XmrRule) -> list[XmrSignal]:
-    """Signals where at least `needed` of `size` successive points sit beyond a line on one side.
-
-    Overlapping windows on the same side merge into one signal, so a long excursion is one
-    signal rather than one per window.
-    """
-    found: list[XmrSignal] = []
-    latest: dict[int, tuple[int, int]] = {}  # side -> (its latest signal, end of that window)
-    for end in range(size - 1, len(sides)):
-        begin = end - size + 1
-        for side in (1, -1):
-            points = [i for i in range(begin, end + 1) if sides[i] == side]
-            if len(points) < needed:
-                continue
-            label: Literal["above", "below"] = "above" if side == 1 else "below"
-            if side in latest and latest[side][1] >= begin:
-                at = latest[side][0]
-                points = sorted(set(found[at].points) | set(points))
-                found[at] = XmrSignal(rule=rule, side=label, points=tuple(points))
-            else:
-                at = len(found)
-                found.append(XmrSignal(rule=rule, side=label, points=tuple(points)))
-            latest[side] = (at, end)
-    return found
-
-
-def xmr(values: Sequence[float]) -> Xmr:
-    """An XmR chart of `values` (in time order) with Wheeler's four detection rules.
-
-    mR_k = |x_k - x_(k-1)|; UNPL = mean + 2.66 mR-bar; LNPL = max(0, mean - 2.66 mR-bar);
-    sigma = mR-bar / 1.128. Signals: a point beyond the limits; 2 of 3 successive points beyond
-    2 sigma on one side; 4 of 5 beyond 1 sigma on one side; 8 successive on one side of the mean.
-    """
-    xs = tuple(float(v) for v in values)
-    ranges = tuple(abs(b - a) for a, b in itertools.pairwise(xs))
-    mean = sum(xs) / len(xs) if xs else None
-    if mean is None or not ranges:
-        return Xmr(
-            values=xs,
-            moving_ranges=(),
-            mean=mean,
-            mr_bar=None,
-            sigma=None,
-            unpl=None,
-            lnpl=None,
-            signals=(),
-            stable=True,
-        )
-    mr_bar = sum(ranges) / len(ranges)
-    sigma = mr_bar / _SIGMA_PER_MR
-    unpl = mean + _NATURAL_LIMIT * mr_bar
-    lnpl = max(0.0, mean - _NATURAL_LIMIT * mr_bar)
-
-    def beyond(k: float) -> list[int]:
-        return [1 if x > mean + k * sigma else -1 if x < mean - k * sigma else 0 for x in xs]
-
-    signals: list[XmrSignal] = []
-    for i, x in enumerate(xs):
-        if x > unpl:
-            signals.append(XmrSignal(rule="beyond-limits", side="above", points=(i,)))
-        elif x < lnpl:
-            signals.append(XmrSignal(rule="beyond-limits", side="below", points=(i,)))
-    signals += _windows(beyond(2), 3, 2, "2-of-3-beyond-2-sigma")
-    signals += _windows(beyond(1), 5, 4, "4-of-5-beyond-1-sigma")
-    side_of_mean = beyond(0)
-    run_start = 0
-    for i in range(1, len(xs) + 1):
-        if i == len(xs) or side_of_mean[i] != side_of_mean[run_start]:
-            if side_of_mean[run_start] and i - run_start >= 8:
-                side: Literal["above", "below"] = (
-                    "above" if side_of_mean[run_start] == 1 else "below"
-                )
-                signals.append(
-                    XmrSignal(rule="8-in-a-row", side=side, points=tuple(range(run_start, i)))
-                )
-            run_start = i
-    return Xmr(
-        values=xs,
-        moving_ranges=ranges,
-        mean=mean,
-        mr_bar=mr_bar,
-        sigma=sigma,
-        unpl=unpl,
-        lnpl=lnpl,
-        signals=tuple(signals),
-        stable=not signals,
-    )
-
-
 # --- Cards no measure of a period can see ---------------------------------------------------
 
 
@@ -798,7 +638,7 @@ def look_back_start(
     the start of the SLE, pace and aging look-back, whichever is earlier."""
     zone = (conventions or Conventions()).tz
     first_recent = _aware(now).astimezone(zone).date() - timedelta(days=history_days - 1)
-    return _day_start(min(since, first_recent), zone)
+    return day_start(min(since, first_recent), zone)
 
 
 def settled_column(card: CardHistory, bound: datetime) -> str | None:
@@ -908,8 +748,8 @@ def _window(since: date, until: date, now: datetime, conventions: Conventions) -
     zone = conventions.tz
     now = _aware(now)
     last = min(until, now.astimezone(zone).date())
-    start = _day_start(since, zone)
-    end = max(start, min(_day_start(last + _ONE_DAY, zone), now))
+    start = day_start(since, zone)
+    end = max(start, min(day_start(last + _ONE_DAY, zone), now))
     return _Window(since=since, last=last, start=start, end=end, zone=zone)
 
 
@@ -1001,18 +841,6 @@ def daily_throughput(
     return daily_counts(
         (f for f in finishes if f is not None), since=since, until=until, zone=conventions.tz
     )
-
-
-def daily_counts(
-    moments: Iterable[datetime], *, since: date, until: date, zone: ZoneInfo
-) -> tuple[int, ...]:
-    """How many of `moments` fall on each local day from `since` to `until`, zero days included."""
-    counts = [0] * ((until - since).days + 1)
-    for moment in moments:
-        day = moment.astimezone(zone).date()
-        if since <= day <= until:
-            counts[(day - since).days] += 1
-    return tuple(counts)
 
 
 def _cfd(
@@ -1156,7 +984,7 @@ def _recent_cycle_times(
 
 def _service_level(
     flows: Sequence[_Flow],
-    window: _Window,
+    done_in_period: Sequence[_Flow],
     now: datetime,
     conventions: Conventions,
     target: SleTarget | None,
@@ -1171,7 +999,7 @@ def _service_level(
         percent, sample = 85, len(recent)
         value = percentile(recent, 85) if recent else None
         source = "history" if recent else "none"
-    done = [_cycle(f) for f in _finished_in(flows, window)]
+    done = [_cycle(f) for f in done_in_period]
     hits = sum(1 for c in done if value is not None and c <= value)
     return ServiceLevel(
         value=value,
@@ -1207,7 +1035,9 @@ def service_level(
     """
     window = _window(since, until, now, conventions)
     flows = _flows(histories, conventions)
-    return _service_level(flows, window, _aware(now), conventions, target, history_days)
+    return _service_level(
+        flows, _finished_in(flows, window), _aware(now), conventions, target, history_days
+    )
 
 
 def _aging_bands(
@@ -1219,17 +1049,25 @@ def _aging_bands(
 ) -> list[AgingBand]:
     zone = conventions.tz
     first = now.astimezone(zone).date() - timedelta(days=history_days - 1)
+    in_days = conventions.unit == "days"
     ages: dict[str, list[float]] = {}
     for f in flows:
-        if f.start is None:
+        if f.start is None or f.start_day is None:
             continue
         for stay in f.card.stays:
             left = stay.exited_at
             # Only stays inside the started range give an age; leaving Ready is the start itself.
             if left is None or left > now or stay.entered_at < f.start:
                 continue
-            if left.astimezone(zone).date() >= first:
-                ages.setdefault(stay.column_id, []).append(conventions.duration(f.start, left))
+            left_day = left.astimezone(zone).date()
+            if left_day >= first:
+                # Conventions.duration, reusing both local days (the same conversions).
+                age = (
+                    float(inclusive_days(f.start_day, left_day))
+                    if in_days
+                    else conventions.duration(f.start, left)
+                )
+                ages.setdefault(stay.column_id, []).append(age)
     order = {column_id: i for i, column_id in enumerate(column_order)}
     columns = sorted(ages, key=lambda c: (order.get(c, len(order)), c))
     return [AgingBand(column_id=c, ages=percentiles(ages[c])) for c in columns]
@@ -1332,10 +1170,11 @@ def _in_flight_interval(f: _Flow, end: datetime) -> Interval | None:
     return None if f.start is None else (f.start, f.finish or end)
 
 
-def _littles_law(flows: Sequence[_Flow], window: _Window, conventions: Conventions) -> LittlesLaw:
+def _littles_law(
+    flows: Sequence[_Flow], done: Sequence[_Flow], window: _Window, conventions: Conventions
+) -> LittlesLaw:
     days = _daily(flows, window)
     arrivals = sum(d.arrivals for d in days)
-    done = _finished_in(flows, window)
     departures = len(done)
     before = window.since - _ONE_DAY
     at_start = _wip_before(flows, window.since)
@@ -1358,11 +1197,11 @@ def _littles_law(flows: Sequence[_Flow], window: _Window, conventions: Conventio
             running += change
             total += running
         length = float(window.size)
-        age_start = _mean_age(flows, before, _day_start(before, window.zone), conventions)
-        age_end = _mean_age(flows, window.last, _day_start(window.last, window.zone), conventions)
+        age_start = _mean_age(flows, before, day_start(before, window.zone), conventions)
+        age_end = _mean_age(flows, window.last, day_start(window.last, window.zone), conventions)
         avg_wip = total / length if length else 0.0
     else:
-        length = _hours(window.start, window.end)
+        length = elapsed_hours(window.start, window.end)
         intervals = [i for f in flows if (i := _in_flight_interval(f, window.end)) is not None]
         avg_wip = _measure(_clip(intervals, window.start, window.end)) / length if length else 0.0
         age_start = _mean_age(flows, before, window.start, conventions)
@@ -1446,7 +1285,8 @@ def littles_law(
     work in flight (`exact`); otherwise the flags name the caveats that apply.
     """
     window = _window(since, until, now, conventions)
-    return _littles_law(_flows(histories, conventions), window, conventions)
+    flows = _flows(histories, conventions)
+    return _littles_law(flows, _finished_in(flows, window), window, conventions)
 
 
 def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
@@ -1455,7 +1295,7 @@ def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
     for f in done:
         if f.start is None or f.finish is None:
             continue
-        total = _hours(f.start, f.finish)
+        total = elapsed_hours(f.start, f.finish)
         if total <= 0:
             continue
         active = _active_hours(f.card, f.start, f.finish, now)
@@ -1493,12 +1333,15 @@ def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[Bl
     counts: Counter[str] = Counter()
     examples: dict[str, Counter[str]] = defaultdict(Counter)
     keys: dict[str, set[str]] = defaultdict(set)
+    normalised: dict[str, str] = {}  # a squad gives few distinct reasons to many blocks
     for f in flows:
         for block in f.card.blocks:
             lo, hi = block.blocked_at, block.unblocked_at or now
             if not (lo < window.end and (hi > window.start or lo >= window.start)):
                 continue
-            reason = normalise_reason(block.reason)
+            reason = normalised.get(block.reason) or normalised.setdefault(
+                block.reason, normalise_reason(block.reason)
+            )
             counts[reason] += 1
             examples[reason][block.reason.strip()] += 1
             keys[reason].add(f.card.key)
@@ -1645,8 +1488,7 @@ def _groups(
     return tuple(sorted(groups, key=lambda g: (-g.throughput, -g.wip, g.key is None, g.key or "")))
 
 
-def _breakdowns(flows: Sequence[_Flow], window: _Window) -> Breakdowns:
-    finished = _finished_in(flows, window)
+def _breakdowns(flows: Sequence[_Flow], finished: Sequence[_Flow], window: _Window) -> Breakdowns:
     wip = [f for f in flows if _wip_at_day_end(f, window.last)]
 
     def tags(card: CardHistory) -> Sequence[str | None]:
@@ -1687,7 +1529,8 @@ def breakdowns(
     the period. A card with several tags (or assignees) counts in each of their groups.
     """
     window = _window(since, until, now, conventions)
-    return _breakdowns(_flows(histories, conventions), window)
+    flows = _flows(histories, conventions)
+    return _breakdowns(flows, _finished_in(flows, window), window)
 
 
 def flow_report(
@@ -1705,6 +1548,7 @@ def flow_report(
     settled: Mapping[str, int] | None = None,
     waiting: Iterable[WaitingStay] = (),
     per_card: bool = True,
+    cumulative: bool = True,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1726,6 +1570,9 @@ def flow_report(
             the report is the same as with their histories.
         per_card: False leaves `cards` empty, for callers that show no per-card measures
             (on a large board they are a third of the work).
+        cumulative: False leaves the cumulative flow empty and every `days_over_limit` None,
+            for callers that show neither; `settled` and `waiting` count only there, so such
+            callers need not read them.
     """
     conv = conventions or Conventions()
     now = _aware(now)
@@ -1733,11 +1580,15 @@ def flow_report(
     flows = _flows(histories, conv)
     days = _daily(flows, window)
     weeks = _weeks(days)
-    cfd = _cfd(histories, column_order, window, settled, waiting)
+    cfd = (
+        _cfd(histories, column_order, window, settled, waiting)
+        if cumulative
+        else CumulativeFlow(columns=(), days=())
+    )
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f) for f in done]
     lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
-    level = _service_level(flows, window, now, conv, sle, history_days)
+    level = _service_level(flows, done, now, conv, sle, history_days)
     bands = _aging_bands(flows, column_order, now, conv, history_days)
     past = _recent_cycle_times(flows, now, conv, history_days)
     flying = _in_flight(flows, now, conv, level.value, bands, past)
@@ -1766,12 +1617,12 @@ def flow_report(
         flow_efficiency=_flow_efficiency(done, now),
         cycle_time_xmr=xmr(cycle_times),
         throughput_xmr=xmr([w.throughput for w in weeks if w.complete]),
-        littles_law=_littles_law(flows, window, conv),
+        littles_law=_littles_law(flows, done, window, conv),
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
         blockers=tuple(_blockers(flows, window, now)),
-        wip_exceptions=_wip_exceptions(wip_events, window, cfd, wip_limits),
-        breakdowns=_breakdowns(flows, window),
+        wip_exceptions=_wip_exceptions(wip_events, window, cfd if cumulative else None, wip_limits),
+        breakdowns=_breakdowns(flows, done, window),
         cards=tuple(cards),
     )
 

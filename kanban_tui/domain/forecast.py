@@ -8,17 +8,16 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate, islice
 from math import floor
 from random import Random
+from typing import TYPE_CHECKING
 
+from kanban_tui.domain.conventions import Conventions
+from kanban_tui.domain.days import daily_counts
 from kanban_tui.domain.errors import InvalidInput
-from kanban_tui.domain.flow import (
-    CardHistory,
-    Conventions,
-    Xmr,
-    daily_counts,
-    finished_at,
-    xmr,
-)
 from kanban_tui.domain.models import Frozen
+from kanban_tui.domain.xmr import Xmr, xmr
+
+if TYPE_CHECKING:
+    from kanban_tui.domain.flow import CardHistory
 
 TRIALS = 10_000
 """Default trial count: 100 trials move the 85th percentile by about two days; 10,000 by < 1."""
@@ -129,6 +128,9 @@ def throughput_sample(
         window_days: how many days to sample from.
         window_end: the last day of the window; default yesterday (today is not over yet).
     """
+    # The flow report's models load only for callers that hold whole histories.
+    from kanban_tui.domain.flow import finished_at
+
     finishes = (finished_at(card) for card in histories)
     return sample_from_finishes(
         (f for f in finishes if f is not None),
@@ -148,14 +150,29 @@ def sample_from_finishes(
     window_end: date | None = None,
 ) -> ThroughputSample:
     """The same sample from the cards' finish times alone (storage can read just those)."""
+    start, end = sample_window(
+        now=now, conventions=conventions, window_days=window_days, window_end=window_end
+    )
+    daily = daily_counts(finishes, since=start, until=end, zone=conventions.tz)
+    return sample_from_daily(start, daily)
+
+
+def sample_window(
+    *,
+    now: datetime,
+    conventions: Conventions,
+    window_days: int = WINDOW_DAYS,
+    window_end: date | None = None,
+) -> tuple[date, date]:
+    """The first and last local day a sample covers: `window_days` days ending on `window_end`,
+    by default yesterday (today is not over yet). Storage counts the finishes of these days
+    itself and hands them to `sample_from_daily`."""
     if window_days < 1:
         raise InvalidInput("the sampling window needs at least one day")
     if now.tzinfo is None:
         raise InvalidInput("`now` must be timezone-aware")
     end = window_end or now.astimezone(conventions.tz).date() - timedelta(days=1)
-    start = end - timedelta(days=window_days - 1)
-    daily = daily_counts(finishes, since=start, until=end, zone=conventions.tz)
-    return sample_from_daily(start, daily)
+    return end - timedelta(days=window_days - 1), end
 
 
 class _Block:
@@ -435,5 +452,7 @@ __all__ = [
     "forecast_how_many",
     "forecast_when",
     "sample_from_daily",
+    "sample_from_finishes",
+    "sample_window",
     "throughput_sample",
 ]

@@ -27,6 +27,7 @@ from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import from_db_time, to_db_time, trusted
+from kanban_tui.storage.finishes import column_ids, in_list, squad_roles
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,12 @@ class FlowInputs:
         now: datetime,
         conventions: Conventions,
         per_card: bool = True,
+        cumulative: bool = True,
     ) -> FlowReport:
         """The squad's flow report for a period, with its configured SLE (if any) in the
         report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`.
-        `per_card=False` leaves the report's `cards` empty (see `flow_report`)."""
+        `per_card=False` leaves the report's `cards` empty, `cumulative=False` its cumulative
+        flow (see `flow_report`)."""
         days = self.squad.sle_days
         sle = (
             SleTarget(
@@ -85,6 +88,7 @@ class FlowInputs:
             settled=self.settled,
             waiting=self.waiting,
             per_card=per_card,
+            cumulative=cumulative,
         )
 
 
@@ -92,48 +96,50 @@ def _time(text: str | None) -> datetime | None:
     return from_db_time(text) if text else None
 
 
-_SETTLED_IN = """
-    CASE WHEN last.exited_at IS NULL AND last.entered_at < :bound
-          AND (coalesce(last_column.role, 'queue') = 'done' OR per_card.started = 0)
-          AND NOT EXISTS (
-              SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid
-              AND (b.unblocked_at IS NULL OR b.unblocked_at >= :bound))
-    THEN last.column_id END
-"""
-"""The domain's `settled_column` in SQL: the column of a card that sat there, finished or never
-started, with no move and no block since before :bound; NULL for every other card."""
-
-
 def _sort_cards(conn: Connection, squad_id: str, bound: datetime) -> dict[str, int]:
-    """Fill temp.flow_cards with the squad's cards, where each is settled (if it is) and whether
-    it is waiting (the domain's `is_waiting`); returns the settled counts per column."""
+    """Fill the temporary table flow_cards with the squad's cards, the column each is settled
+    in (the domain's `settled_column` at `bound`: it sat there, finished or never started, with
+    no move and no block since before `bound`; NULL for every other card) and whether it is
+    waiting (the domain's `is_waiting`); returns the settled counts per column.
+
+    Column roles come from IN lists of the squad's column ids (a card's stay in a column of
+    another squad counts as a queue, as in the histories), which spares a join per stay.
+    """
+    roles = squad_roles(conn, squad_id)
+    started = column_ids(roles, lambda role: role is not ColumnRole.QUEUE)
+    done = column_ids(roles, lambda role: role is ColumnRole.DONE)
+    text = to_db_time(bound)
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS flow_cards"
-        " (uid TEXT PRIMARY KEY, settled_in TEXT, waiting INTEGER) WITHOUT ROWID"
+        " (uid TEXT PRIMARY KEY, settled_in TEXT, waiting INTEGER NOT NULL)"
     )
-    conn.execute("DELETE FROM temp.flow_cards")
+    conn.execute("DELETE FROM flow_cards")
     conn.execute(
-        "INSERT INTO temp.flow_cards (uid, settled_in, waiting)"
-        f" SELECT c.uid, {_SETTLED_IN},"
+        "INSERT INTO flow_cards (uid, settled_in, waiting)"
+        " SELECT c.uid,"
+        "  CASE WHEN last.exited_at IS NULL AND last.entered_at < ?"
+        f"   AND (last.column_id IN ({in_list(done)}) OR per_card.started = 0)"
+        "   AND NOT EXISTS (SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid"
+        "    AND (b.unblocked_at IS NULL OR b.unblocked_at >= ?))"
+        "  THEN last.column_id END,"
         "  CASE WHEN coalesce(per_card.started, 0) = 0"
         "   AND NOT EXISTS (SELECT 1 FROM card_blocks b WHERE b.card_uid = c.uid)"
         "  THEN 1 ELSE 0 END"
         " FROM cards c"
         " LEFT JOIN ("
         "  SELECT t.card_uid, max(t.id) AS last_id,"
-        "   max(CASE WHEN coalesce(col.role, 'queue') != 'queue' THEN 1 ELSE 0 END) AS started"
-        "  FROM cards c2 JOIN card_transitions t ON t.card_uid = c2.uid"
-        "  LEFT JOIN columns col ON col.id = t.column_id"
-        "  WHERE c2.squad_id = :squad AND c2.deleted = 0 GROUP BY t.card_uid"
+        f"   max(CASE WHEN t.column_id IN ({in_list(started)}) THEN 1 ELSE 0 END) AS started"
+        "  FROM card_transitions t"
+        "  WHERE t.card_uid IN (SELECT uid FROM cards WHERE squad_id = ? AND deleted = 0)"
+        "  GROUP BY t.card_uid"
         " ) per_card ON per_card.card_uid = c.uid"
         " LEFT JOIN card_transitions last ON last.id = per_card.last_id"
-        " LEFT JOIN columns last_column ON last_column.id = last.column_id"
-        " WHERE c.squad_id = :squad AND c.deleted = 0",
-        {"squad": squad_id, "bound": to_db_time(bound)},
+        " WHERE c.squad_id = ? AND c.deleted = 0",
+        [text, *done, text, *started, squad_id, squad_id],
     )
     return dict(
         conn.execute(
-            "SELECT settled_in, count(*) FROM temp.flow_cards"
+            "SELECT settled_in, count(*) FROM flow_cards"
             " WHERE settled_in IS NOT NULL GROUP BY settled_in"
         ).fetchall()
     )
@@ -145,38 +151,33 @@ def flow_inputs(
     *,
     card_uid: str | None = None,
     look_back_from: datetime | None = None,
+    waiting_stays: bool = True,
 ) -> FlowInputs:
     """Read every (or one) non-deleted card's stays and blocks for a squad.
 
     With `look_back_from` (the domain's `look_back_start` of the report to be made), cards
     settled before it come as counts per column in `settled`, and waiting cards (never started,
     never blocked) as their stays alone in `waiting`, not as histories: the report is the same,
-    and on a large board most cards are such.
+    and on a large board most cards are such. Only the cumulative flow counts those stays:
+    `waiting_stays=False` leaves them unread, for a report made with `cumulative=False`.
     """
-    roles = {
-        column_id: ColumnRole(role)
-        for column_id, role in conn.execute(
-            "SELECT id, role FROM columns WHERE squad_id = ?", [squad.id]
-        )
-    }
+    roles = squad_roles(conn, squad.id)
     only = " AND c.uid = ?" if card_uid else ""
     params: list[object] = [squad.id, *([card_uid] if card_uid else [])]
     settled: dict[str, int] = {}
     waiting: list[WaitingStay] = []
     if look_back_from is not None and card_uid is None:
         settled = _sort_cards(conn, squad.id, look_back_from)
-        only = (
-            " AND c.uid IN (SELECT uid FROM temp.flow_cards"
-            " WHERE settled_in IS NULL AND waiting = 0)"
-        )
-        waiting = [
-            (column_id, from_db_time(entered), _time(exited))
-            for column_id, entered, exited in conn.execute(
-                "SELECT t.column_id, t.entered_at, t.exited_at FROM temp.flow_cards f"
-                " JOIN card_transitions t ON t.card_uid = f.uid"
-                " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
-            )
-        ]
+        only = " AND c.uid IN (SELECT uid FROM flow_cards WHERE settled_in IS NULL AND waiting = 0)"
+        if waiting_stays:
+            waiting = [
+                (column_id, from_db_time(entered), _time(exited))
+                for column_id, entered, exited in conn.execute(
+                    "SELECT t.column_id, t.entered_at, t.exited_at FROM flow_cards f"
+                    " JOIN card_transitions t ON t.card_uid = f.uid"
+                    " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
+                )
+            ]
     stays: dict[str, list[Stay]] = defaultdict(list)
     for uid, column_id, entered, exited in conn.execute(
         "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
@@ -257,77 +258,3 @@ def flow_inputs(
     return FlowInputs(
         squad, queries.columns(conn, squad.id), histories, wip_events, settled, waiting
     )
-
-
-@dataclass(frozen=True, slots=True)
-class FinishedCard:
-    """A finished card's first start (None if it never started) and its finish, as the
-    domain's `started_at` and `finished_at` define them."""
-
-    started_at: datetime | None
-    finished_at: datetime
-
-
-def _finishes(conn: Connection, squad_id: str) -> dict[str, str]:
-    """When each finished card of a squad finished (stored text), by card uid.
-
-    The domain's `finished_at`: a card is finished when its last stay is in a done column, and
-    finished when its final unbroken run of done stays began. Only the squad's stays in done
-    columns are read (the open one is the last stay); the few cards that also left a done
-    column earlier have their whole run checked.
-    """
-    finishes: dict[str, str] = {}
-    rework: set[str] = set()
-    for uid, entered, is_open in conn.execute(
-        "SELECT t.card_uid, t.entered_at, t.exited_at IS NULL FROM columns k"
-        " JOIN card_transitions t ON t.column_id = k.id JOIN cards c ON c.uid = t.card_uid"
-        " WHERE k.squad_id = ? AND k.role = 'done' AND c.deleted = 0",
-        [squad_id],
-    ):
-        if is_open:
-            finishes[uid] = entered
-        else:
-            rework.add(uid)
-    rework &= finishes.keys()
-    if rework:
-        stays: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for uid, role, entered in conn.execute(
-            "SELECT t.card_uid, coalesce(k.role, 'queue'), t.entered_at FROM card_transitions t"
-            " LEFT JOIN columns k ON k.id = t.column_id AND k.squad_id = ?"
-            " WHERE t.card_uid IN (SELECT value FROM json_each(?)) ORDER BY t.card_uid, t.id",
-            [squad_id, json.dumps(sorted(rework))],
-        ):
-            stays[uid].append((role, entered))
-        for uid, run in stays.items():
-            first = len(run) - 1
-            while first > 0 and run[first - 1][0] == ColumnRole.DONE:
-                first -= 1
-            finishes[uid] = run[first][1]
-    return finishes
-
-
-def finish_times(conn: Connection, squad_id: str) -> list[datetime]:
-    """When each finished card of a squad finished (see `_finishes`)."""
-    return [from_db_time(text) for text in _finishes(conn, squad_id).values()]
-
-
-def finished_cards(conn: Connection, squad_id: str) -> list[FinishedCard]:
-    """Every finished card's first start and finish, without reading whole histories.
-
-    The start is the domain's `started_at`: the first entry into a column that is not a queue.
-    """
-    finishes = _finishes(conn, squad_id)
-    # SQLite takes a bare column from the row that holds the min(): the first started stay.
-    starts = {
-        uid: entered
-        for uid, _, entered in conn.execute(
-            "SELECT t.card_uid, min(t.id), t.entered_at FROM columns k"
-            " JOIN card_transitions t ON t.column_id = k.id"
-            " WHERE k.squad_id = ? AND k.role != 'queue' GROUP BY t.card_uid",
-            [squad_id],
-        )
-    }
-    return [
-        FinishedCard(started_at=_time(starts.get(uid)), finished_at=from_db_time(finished))
-        for uid, finished in finishes.items()
-    ]

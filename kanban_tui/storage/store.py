@@ -89,7 +89,7 @@ if TYPE_CHECKING:
         RetroFormat,
         RetroNote,
     )
-    from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+    from kanban_tui.storage.flow_data import FlowInputs
     from kanban_tui.storage.member_tokens import MemberToken
     from kanban_tui.storage.merge import MergeReport
 
@@ -601,6 +601,7 @@ class Store:
         *,
         card: str | None = None,
         look_back_from: datetime | None = None,
+        waiting_stays: bool = True,
     ) -> FlowInputs:
         """A squad's card histories for flow metrics (or one card's, by key); cards settled
         before `look_back_from` come as counts per column (see `flow_data.flow_inputs`)."""
@@ -613,31 +614,29 @@ class Store:
                 owner = queries.squad_by_id(conn, found.squad_id)
                 return flow_inputs(conn, owner, card_uid=found.uid)
             found_squad = queries.resolve_squad(conn, squad)
-            return flow_inputs(conn, found_squad, look_back_from=look_back_from)
+            return flow_inputs(
+                conn, found_squad, look_back_from=look_back_from, waiting_stays=waiting_stays
+            )
 
         return self._read(read)
 
-    def finish_times(self, squad: str | None = None) -> tuple[Squad, list[datetime]]:
-        """The squad and when each of its finished cards finished (reads only done stays)."""
+    def finishes_per_day(self, squad: Squad, since: date, until: date) -> tuple[int, ...]:
+        """How many of the squad's cards finished on each of its local days from `since` to
+        `until` (reads only the open done stays of those days)."""
 
-        from kanban_tui.storage.flow_data import finish_times
+        from kanban_tui.storage.finishes import finishes_per_day
 
-        def read(conn: Connection) -> tuple[Squad, list[datetime]]:
-            found = queries.resolve_squad(conn, squad)
-            return found, finish_times(conn, found.id)
+        return self._read(lambda conn: finishes_per_day(conn, squad, since, until))
 
-        return self._read(read)
+    def finished_cycle_days(
+        self, squad: Squad, since: date, until: date, now: datetime
+    ) -> list[tuple[datetime, float]]:
+        """The finish and cycle time in inclusive days of each of the squad's cards finished
+        from local day `since` to `until` (the flow screen's scatter), in a few queries."""
 
-    def finished_cards(self, squad: str | None = None) -> tuple[Squad, list[FinishedCard]]:
-        """The squad and the start and finish of each of its finished cards (a few queries)."""
+        from kanban_tui.storage.finishes import finished_cycle_days
 
-        from kanban_tui.storage.flow_data import finished_cards
-
-        def read(conn: Connection) -> tuple[Squad, list[FinishedCard]]:
-            found = queries.resolve_squad(conn, squad)
-            return found, finished_cards(conn, found.id)
-
-        return self._read(read)
+        return self._read(lambda conn: finished_cycle_days(conn, squad, since, until, now))
 
     def card_keys(self, uids: Sequence[str]) -> dict[str, str]:
         return self._read(lambda conn: queries.card_keys(conn, uids))

@@ -58,6 +58,8 @@ def test_the_same_board_reports_the_same_flow_on_a_file_and_on_a_server(
     on_server = server.json("stats", *window)
     for part in FINISHED_WORK:
         assert on_server[part] == on_file[part], part
+    forecast = ("forecast", "--items", "20", "--seed", "1")
+    assert server.json(*forecast) == laptop.json(*forecast)
     assert server.json("board")["columns"] == laptop.json("board")["columns"]
 
 

@@ -15,6 +15,7 @@ from kanban_tui.domain.flow import (
     BlockSpan,
     CardHistory,
     Conventions,
+    CumulativeFlow,
     Stay,
     cumulative_flow,
     cycle_time,
@@ -151,6 +152,7 @@ def test_report_invariants(cards: list[CardHistory], zone: str, unit: str) -> No
         per_card=False,
     )
     assert without_cards == report.model_copy(update={"cards": ()})
+
     for card in cards:
         efficiency = flow_efficiency(card, NOW)
         assert efficiency is None or -1e-9 <= efficiency <= 1 + 1e-9
@@ -160,6 +162,41 @@ def test_report_invariants(cards: list[CardHistory], zone: str, unit: str) -> No
         assert cluster.share_of_cycle_time is None or cluster.share_of_cycle_time <= 1 + 1e-9
     if report.blockers:
         assert report.blockers[-1].cumulative_share in (None, pytest.approx(1.0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(cards=histories(), zone=st.sampled_from(ZONES), limit=st.integers(0, 3))
+def test_a_report_without_the_cumulative_flow_changes_nothing_else(
+    cards: list[CardHistory], zone: str, limit: int
+) -> None:
+    """`cumulative=False` (what `stats` prints) empties the cumulative flow and the days over a
+    WIP limit counted from it, and nothing else."""
+    report = partial(
+        flow_report,
+        cards,
+        column_order=ORDER,
+        since=SINCE,
+        until=UNTIL,
+        now=NOW,
+        conventions=Conventions(zone=zone),
+        wip_limits={column_id: limit for column_id in ORDER},
+        wip_events=[("breach", ORDER[1], datetime(2026, 11, 1, 12, tzinfo=UTC), None)],
+    )
+    full = report()
+    wip = full.wip_exceptions
+    assert all(c.days_over_limit is not None for c in wip.columns)
+    assert report(cumulative=False) == full.model_copy(
+        update={
+            "cumulative_flow": CumulativeFlow(columns=(), days=()),
+            "wip_exceptions": wip.model_copy(
+                update={
+                    "columns": tuple(
+                        c.model_copy(update={"days_over_limit": None}) for c in wip.columns
+                    )
+                }
+            ),
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None)

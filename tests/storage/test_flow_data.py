@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.flow import CardHistory, is_waiting, settled_column
 from kanban_tui.domain.models import ColumnRole, Squad
@@ -66,8 +67,25 @@ def test_finish_times_follow_reopened_cards(store: Store, squad: Squad, clock: F
     clock.advance(days=1)
     store.move_card(reopened, "Done")
     finished_again = clock.now
-    _, finishes = store.finish_times()
-    assert finishes == [finished_again]
+    today = clock.now.astimezone(ZoneInfo(squad.timezone)).date()
+    assert store.finished_cycle_days(squad, today, today, clock.now) == [(finished_again, 3.0)]
+
+
+def test_a_done_to_released_run_finishes_when_it_entered_done(
+    store: Store, squad: Squad, clock: FakeClock
+) -> None:
+    store.add_column(None, "Released", role=ColumnRole.DONE)
+    key = store.add_card(None, "shipped").card.key
+    store.move_card(key, "Doing")
+    clock.advance(hours=2)
+    store.move_card(key, "Done")
+    done = clock.now
+    clock.advance(days=1)
+    store.move_card(key, "Released")
+    today = clock.now.astimezone(ZoneInfo(squad.timezone)).date()
+    yesterday = today - timedelta(days=1)
+    assert store.finished_cycle_days(squad, yesterday, today, clock.now) == [(done, 1.0)]
+    assert store.finishes_per_day(squad, today - timedelta(days=1), today) == (1, 0)
 
 
 def test_settled_cards_are_sorted_out_in_sql_as_the_domain_defines_them(

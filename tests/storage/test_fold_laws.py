@@ -14,14 +14,22 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kanban_tui.domain.days import daily_counts
 from kanban_tui.domain.errors import SquadboardError
-from kanban_tui.domain.flow import Conventions, finished_at, look_back_start, started_at
+from kanban_tui.domain.flow import (
+    Conventions,
+    finished_at,
+    finished_cycle_times,
+    look_back_start,
+    started_at,
+)
 from kanban_tui.domain.models import ClassOfService, ColumnRole
-from kanban_tui.storage.flow_data import FinishedCard, FlowInputs
+from kanban_tui.storage.flow_data import FlowInputs
 from kanban_tui.storage.store import Store
 from tests.conftest import FakeClock
 from tests.storage.helpers import dump_projections
@@ -158,6 +166,9 @@ flow_operations = st.one_of(
 """Moves of a few cards, as flow metrics see them: rework, reopening, skips, late `--at` moves,
 done-to-done moves (Done to Released) and role changes."""
 
+FLOW_ZONES = ("Europe/Paris", "UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe")
+"""Zones for counting days: DST either way, a 45-minute offset, a 30-minute DST shift."""
+
 FOLD_SETTINGS = settings(
     max_examples=40,
     deadline=None,
@@ -234,23 +245,37 @@ def _play_flow(
     st.lists(st.integers(0, 4), min_size=1, max_size=8),
     st.lists(flow_operations, min_size=1, max_size=40),
     st.lists(st.integers(0, 600), min_size=40, max_size=40),
+    st.integers(0, 10),
+    st.sampled_from(FLOW_ZONES),
+    st.integers(0, 10),
 )
 def test_starts_and_finishes_in_sql_agree_with_the_domain_definition(
-    first_columns: list[int], ops: list[Operation], gaps: list[int]
+    first_columns: list[int],
+    ops: list[Operation],
+    gaps: list[int],
+    since_days_ago: int,
+    zone: str,
+    window_days: int,
 ) -> None:
+    """Cycle times of the cards finished in a period (the scatter), and finishes counted per
+    local day (the forecast), in any zone, as the domain defines them from whole histories."""
     with tempfile.TemporaryDirectory() as folder:
         store = _play_flow(Path(folder) / "board.db", first_columns, ops, gaps)
         histories = store.flow_inputs().histories
-        finished = [h for h in histories if finished_at(h) is not None]
-        _, finishes = store.finish_times()
-        assert sorted(finishes) == sorted(f for h in finished if (f := finished_at(h)))
-        _, in_sql = store.finished_cards()
-        assert sorted(in_sql, key=repr) == sorted(
-            (
-                FinishedCard(started_at=started_at(h), finished_at=finished_at(h) or h.created_at)
-                for h in finished
-            ),
-            key=repr,
+        spans = [(started_at(h), f) for h in histories if (f := finished_at(h)) is not None]
+        now = store.now()
+        in_zone = store.squad().model_copy(update={"timezone": zone})
+        today = now.astimezone(ZoneInfo(zone)).date()
+        since = today - timedelta(days=since_days_ago)
+        for until in (since, today, today + timedelta(days=1)):
+            expected = finished_cycle_times(
+                spans, since=since, until=until, now=now, conventions=Conventions(zone=zone)
+            )
+            in_sql = store.finished_cycle_days(in_zone, since, until, now)
+            assert sorted(in_sql) == sorted(expected)
+        first = today - timedelta(days=window_days)
+        assert store.finishes_per_day(in_zone, first, today) == daily_counts(
+            (finish for _, finish in spans), since=first, until=today, zone=ZoneInfo(zone)
         )
         store.close()
 
@@ -278,4 +303,9 @@ def test_a_report_from_split_inputs_equals_one_from_every_history(
             FlowInputs.report, since=since, until=today, now=now, conventions=conventions
         )
         assert report(split) == report(whole)
+        without_waiting = store.flow_inputs(
+            look_back_from=look_back_start(since, now, conventions), waiting_stays=False
+        )
+        assert not without_waiting.waiting
+        assert report(without_waiting, cumulative=False) == report(whole, cumulative=False)
         store.close()

@@ -43,11 +43,15 @@ from kanban_tui.domain.flow import (
     FlowReport,
     Group,
     Percentiles,
-    finished_cycle_times,
     look_back_start,
     percentiles,
 )
-from kanban_tui.domain.forecast import WhenForecast, forecast_when, sample_from_finishes
+from kanban_tui.domain.forecast import (
+    WhenForecast,
+    forecast_when,
+    sample_from_daily,
+    sample_window,
+)
 from kanban_tui.domain.models import ColumnRole
 from kanban_tui.domain.text import printable
 from kanban_tui.storage.store import Store
@@ -76,8 +80,6 @@ class ScatterData:
     points: list[tuple[float, float]]
     """(days from the start of `since` to the finish, cycle time) per card finished."""
     cycle_time: Percentiles
-    finishes: list[datetime]
-    """When every finished card finished, for the forecast."""
 
 
 @dataclass
@@ -191,17 +193,12 @@ def tiles_for(report: FlowReport) -> Tiles:
 def compute_scatter(
     store: Store, now: datetime, squad: str | None, period_days: int
 ) -> ScatterData:
-    """The cycle-time scatter from each finished card's start and finish (runs in a thread)."""
-    found, finished = store.finished_cards(squad)
+    """The cycle-time scatter from the start and finish of each card finished in the period
+    (runs in a thread)."""
+    found = store.squad(squad)
     conventions = Conventions(zone=found.timezone)
     since, until = period_of(now.astimezone(conventions.tz).date(), period_days)
-    cycles = finished_cycle_times(
-        ((c.started_at, c.finished_at) for c in finished),
-        since=since,
-        until=until,
-        now=now,
-        conventions=conventions,
-    )
+    cycles = store.finished_cycle_days(found, since, until, now)
     start = datetime.combine(since, datetime.min.time(), tzinfo=conventions.tz)
     return ScatterData(
         period_days=period_days,
@@ -210,20 +207,13 @@ def compute_scatter(
         unit="d" if conventions.unit == "days" else "h",
         points=[((finish - start).total_seconds() / 86400, cycle) for finish, cycle in cycles],
         cycle_time=percentiles([cycle for _, cycle in cycles]),
-        finishes=[c.finished_at for c in finished],
     )
 
 
 def compute_flow(
-    store: Store,
-    now: datetime,
-    squad: str | None,
-    period_days: int,
-    seed: int,
-    finishes: list[datetime],
+    store: Store, now: datetime, squad: str | None, period_days: int, seed: int
 ) -> FlowData:
-    """Read a squad's histories and compute its report, and a forecast from `finishes` (the
-    finish times of its finished cards); runs in a thread."""
+    """Read a squad's histories and compute its report and forecast; runs in a thread."""
     started = time.perf_counter()
     found = store.squad(squad)
     conventions = Conventions(zone=found.timezone)
@@ -235,7 +225,8 @@ def compute_flow(
     forecast: WhenForecast | None = None
     forecast_error: str | None = None
     try:
-        sample = sample_from_finishes(finishes, now=now, conventions=conventions)
+        first, last = sample_window(now=now, conventions=conventions)
+        sample = sample_from_daily(first, store.finishes_per_day(found, first, last))
         forecast = forecast_when(sample, FORECAST_ITEMS, seed=seed, trials=FORECAST_TRIALS)
     except SquadboardError as error:
         forecast_error = str(error)
@@ -327,9 +318,7 @@ class FlowScreen(Screen[None]):
             message.shown.wait(timeout=SCATTER_PAINT_WAIT)
             if worker.is_cancelled:
                 return
-            data = compute_flow(
-                self.store, now, self.squad_name, period_days, self.seed, scatter.finishes
-            )
+            data = compute_flow(self.store, now, self.squad_name, period_days, self.seed)
         except SquadboardError as error:
             if not worker.is_cancelled:
                 self.post_message(FlowUnavailable(str(error)))
