@@ -91,6 +91,12 @@ class SquadboardGroup(click.Group):
         except DatabaseError as error:
             # A board file damaged past what the checks on open can see.
             _fail(f"the board file is damaged ({error}); try `squadboard check`", 1)
+        except ValueError as error:
+            # The operating system's file functions refuse a NUL in a path, wherever a command
+            # takes one; that is the user's input, not a bug.
+            if "null byte" not in str(error):
+                raise
+            _fail("a file or folder name cannot contain a NUL character", 2)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         sys.exit(result if isinstance(result, int) else 0)

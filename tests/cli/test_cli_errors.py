@@ -327,3 +327,13 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
     assert with_json(cli, ()) - covered - on_a_server == set(), (
         "commands with --json that no test runs"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["backup", "\x00"], ["merge", "a\x00.db"], ["export", "--output", "\x00"], ["sync", "\x00"]],
+)
+def test_a_nul_in_a_path_is_a_usage_error(growth: Squadboard, args: list[str]) -> None:
+    before = snapshot(growth.db)
+    assert "NUL" in growth.fail(2, *args)
+    assert snapshot(growth.db) == before
