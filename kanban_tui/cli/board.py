@@ -113,13 +113,24 @@ def open_board(
     Press ? in the board for its keys.
     """
     store = state.store(create=True)
+    from kanban_tui.app.head import HeadRead
+    from kanban_tui.app.ui_state import load_ui_state, ui_state_path
+
+    ui_state_file = ui_state_path()
+    squad = squad or load_ui_state(ui_state_file).last_squad.get(store.backend.board_key)
+    # The first frame's read starts now, in a thread, and runs while Textual is imported.
+    head = HeadRead(store, squad, state.clock)
     from kanban_tui.app import create_app  # Textual loads only when the board opens
     from kanban_tui.app.folder_sync import FolderSync
-    from kanban_tui.app.ui_state import ui_state_path
 
     plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
     app = create_app(
-        store, squad=squad, clock=state.clock, ui_state_file=ui_state_path(), folder_sync=plan
+        store,
+        squad=squad,
+        clock=state.clock,
+        ui_state_file=ui_state_file,
+        folder_sync=plan,
+        head=head,
     )
     # Every object made so far (modules, classes, Textual's and pydantic's tables) lives as
     # long as the process; frozen, the collector stops rescanning them: its full collections
