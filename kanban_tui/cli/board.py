@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
@@ -23,6 +24,9 @@ from kanban_tui.cli.output import (
 )
 from kanban_tui.domain.errors import Refused
 from kanban_tui.domain.text import printable
+
+if TYPE_CHECKING:
+    from kanban_tui.app.app import SquadboardApp
 
 
 @click.command()
@@ -112,6 +116,25 @@ def open_board(
 
     Press ? in the board for its keys.
     """
+    # Start-up makes little garbage, and the collector's passes over what the imports make
+    # cost ~10 % of importing Textual and the app: it stays off until the board's first
+    # frame is drawn (the board screen turns it back on).
+    gc.disable()
+    try:
+        app = _board_app(state, squad, sync_folder, sync_every)
+    except BaseException:
+        gc.enable()
+        raise
+    # Every object made so far (modules, classes, Textual's and pydantic's tables) lives as
+    # long as the process; frozen, the collector stops rescanning them: its full collections
+    # during the first frame took 50-120 ms each.
+    gc.freeze()
+    app.run()
+
+
+def _board_app(
+    state: CliContext, squad: str | None, sync_folder: Path | None, sync_every: float
+) -> SquadboardApp:
     store = state.store(create=True)
     from kanban_tui.app.head import HeadRead
     from kanban_tui.app.ui_state import load_ui_state, ui_state_path
@@ -124,7 +147,7 @@ def open_board(
     from kanban_tui.app.folder_sync import FolderSync
 
     plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
-    app = create_app(
+    return create_app(
         store,
         squad=squad,
         clock=state.clock,
@@ -132,13 +155,6 @@ def open_board(
         folder_sync=plan,
         head=head,
     )
-    # Every object made so far (modules, classes, Textual's and pydantic's tables) lives as
-    # long as the process; frozen, the collector stops rescanning them: its full collections
-    # during the first frame took 50-120 ms each. Until the board's first frame is drawn it
-    # does not run at all (the board screen turns it back on): start-up makes little garbage.
-    gc.freeze()
-    gc.disable()
-    app.run()
 
 
 @click.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -324,3 +325,15 @@ def test_every_command_with_json_is_covered(growth: Squadboard) -> None:
     assert with_json(cli, ()) - covered - on_a_server == set(), (
         "commands with --json that no test runs"
     )
+
+
+def test_open_that_fails_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
+    """`open` turns the collector off for its start-up; a file it cannot open must not leave it
+    off in the process (CliRunner runs the command in this one)."""
+    path = tmp_path / "notes.db"
+    _text_file(path)
+
+    message = Squadboard(path).fail(1, "open")
+
+    assert "squadboard board" in message
+    assert gc.isenabled()
