@@ -9,9 +9,10 @@ from kanban_tui.app import create_app
 from kanban_tui.app.head import HeadRead
 from kanban_tui.storage.store import Store
 from tests.app.helpers import SIZE, board, keys_in, screen_text, settle
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, on_both_backends
 
 
+@on_both_backends
 async def test_the_board_draws_the_read_and_then_what_was_written_after_it(
     seeded: Store, board_location: Path | str, clock: FakeClock, ui_file: Path
 ) -> None:
