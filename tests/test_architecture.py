@@ -29,6 +29,8 @@ def _modules_after_import(statement: str) -> set[str]:
         ("import kanban_tui.cli", FORBIDDEN_BELOW_THE_UI),
         # The web server runs each browser's board as a process of its own.
         ("import kanban_tui.web.server", FORBIDDEN_BELOW_THE_UI),
+        # `squadboard open` starts reading the board with this before Textual is imported.
+        ("import kanban_tui.app.head, kanban_tui.app.ui_state", {"textual"}),
         ("import kanban_tui", FORBIDDEN_BELOW_THE_UI | {"pydantic", "sqlite_utils"}),
     ],
 )

@@ -22,6 +22,7 @@ from kanban_tui.storage.store import Store
 
 if TYPE_CHECKING:
     from kanban_tui.app.folder_sync import FolderSync
+    from kanban_tui.app.head import HeadRead
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -71,6 +72,7 @@ class SquadboardApp(App[None]):
         poll_seconds: float | None = POLL_SECONDS,
         forecast_seed: int | None = None,
         folder_sync: FolderSync | None = None,
+        head: HeadRead | None = None,
     ) -> None:
         super().__init__()
         self.folder_sync = folder_sync
@@ -84,6 +86,9 @@ class SquadboardApp(App[None]):
         self.poll_seconds = poll_seconds
         self.forecast_seed = forecast_seed
         """Seed of the flow screen's forecasts; None picks one per session (and shows it)."""
+        self.head = head
+        """The first frame's read, started before Textual was imported (`squadboard open`);
+        the board uses it if it is of the squad the board opens."""
 
     def on_mount(self) -> None:
         if self.ui_state.theme in self.available_themes:
@@ -95,6 +100,7 @@ class SquadboardApp(App[None]):
                 self.start_squad,
                 poll_seconds=self.poll_seconds,
                 on_squad_chosen=self._remember_squad,
+                head=self.head,
             )
         )
         if self.folder_sync:
@@ -181,6 +187,7 @@ def create_app(
     poll_seconds: float | None = POLL_SECONDS,
     forecast_seed: int | None = None,
     folder_sync: FolderSync | None = None,
+    head: HeadRead | None = None,
 ) -> SquadboardApp:
     """Build the app; the CLI, the tests and the snapshot tests all come through here."""
     return SquadboardApp(
@@ -191,4 +198,5 @@ def create_app(
         poll_seconds=poll_seconds,
         forecast_seed=forecast_seed,
         folder_sync=folder_sync,
+        head=head,
     )

@@ -19,6 +19,7 @@ from kanban_tui.domain.errors import WipLimitReached
 from kanban_tui.domain.filters import CardQuery
 from kanban_tui.domain.models import Board, Card, CardTimes, ClassOfService, Column, ColumnRole
 from kanban_tui.domain.ordering import key_between
+from kanban_tui.domain.percentile import percentile
 from kanban_tui.domain.rules import decide_wip
 from kanban_tui.domain.text import printable
 
@@ -435,12 +436,8 @@ class BoardState:
 
 
 def _percentile_85(values: list[float]) -> float | None:
-    """ActionableAgile's rank, floor(0.85 n), as in the flow metrics (imported only when needed)."""
-    if not values:
-        return None
-    from kanban_tui.domain.flow import percentile
-
-    return percentile(values, 85)
+    """ActionableAgile's rank, floor(0.85 n), as in the flow metrics."""
+    return percentile(values, 85) if values else None
 
 
 def _entered(times: Mapping[str, CardTimes], card: Card) -> datetime | None:

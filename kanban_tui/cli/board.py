@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.text import Text
@@ -23,6 +24,9 @@ from kanban_tui.cli.output import (
 )
 from kanban_tui.domain.errors import Refused
 from kanban_tui.domain.text import printable
+
+if TYPE_CHECKING:
+    from kanban_tui.app.app import SquadboardApp
 
 
 @click.command()
@@ -112,22 +116,45 @@ def open_board(
 
     Press ? in the board for its keys.
     """
-    store = state.store(create=True)
-    from kanban_tui.app import create_app  # Textual loads only when the board opens
-    from kanban_tui.app.folder_sync import FolderSync
-    from kanban_tui.app.ui_state import ui_state_path
-
-    plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
-    app = create_app(
-        store, squad=squad, clock=state.clock, ui_state_file=ui_state_path(), folder_sync=plan
-    )
+    # Start-up makes little garbage, and the collector's passes over what the imports make
+    # cost ~10 % of importing Textual and the app: it stays off until the board's first
+    # frame is drawn (the board screen turns it back on).
+    gc.disable()
+    try:
+        app = _board_app(state, squad, sync_folder, sync_every)
+    except BaseException:
+        gc.enable()
+        raise
     # Every object made so far (modules, classes, Textual's and pydantic's tables) lives as
     # long as the process; frozen, the collector stops rescanning them: its full collections
-    # during the first frame took 50-120 ms each. Until the board's first frame is drawn it
-    # does not run at all (the board screen turns it back on): start-up makes little garbage.
+    # during the first frame took 50-120 ms each.
     gc.freeze()
-    gc.disable()
     app.run()
+
+
+def _board_app(
+    state: CliContext, squad: str | None, sync_folder: Path | None, sync_every: float
+) -> SquadboardApp:
+    store = state.store(create=True)
+    from kanban_tui.app.head import HeadRead
+    from kanban_tui.app.ui_state import load_ui_state, ui_state_path
+
+    ui_state_file = ui_state_path()
+    squad = squad or load_ui_state(ui_state_file).last_squad.get(store.backend.board_key)
+    # The first frame's read starts now, in a thread, and runs while Textual is imported.
+    head = HeadRead(store, squad, state.clock)
+    from kanban_tui.app import create_app  # Textual loads only when the board opens
+    from kanban_tui.app.folder_sync import FolderSync
+
+    plan = FolderSync(sync_folder, state.user, sync_every) if sync_folder else None
+    return create_app(
+        store,
+        squad=squad,
+        clock=state.clock,
+        ui_state_file=ui_state_file,
+        folder_sync=plan,
+        head=head,
+    )
 
 
 @click.command()

@@ -28,6 +28,7 @@ from kanban_tui.domain.days import (
 )
 from kanban_tui.domain.errors import InvalidInput
 from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
+from kanban_tui.domain.percentile import percentile
 from kanban_tui.domain.xmr import Xmr, XmrSignal, xmr
 
 PERCENTS = (50, 70, 85, 95)
@@ -593,23 +594,6 @@ def card_flow(
 
 
 # --- Percentiles and XmR ---------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], percent: int) -> float:
-    """The `percent`th percentile with ActionableAgile's rank: floor(percent / 100 * n), 1-based.
-
-    Ranks below 1 (tiny samples) use the smallest value.
-
-    Raises:
-        ValueError: for an empty sample or a percent outside 0..100.
-    """
-    if not values:
-        raise ValueError("no values to take a percentile of")
-    if not 0 <= percent <= 100:
-        raise ValueError(f"percent must be within 0..100, not {percent}")
-    # Integer arithmetic: 0.7 * 30 is 20.999... in floating point, which would drop a rank.
-    rank = max(1, percent * len(values) // 100)
-    return sorted(values)[rank - 1]
 
 
 def percentiles(values: Sequence[float]) -> Percentiles:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -337,3 +338,15 @@ def test_a_nul_in_a_path_is_a_usage_error(growth: Squadboard, args: list[str]) -
     before = snapshot(growth.db)
     assert "NUL" in growth.fail(2, *args)
     assert snapshot(growth.db) == before
+
+
+def test_open_that_fails_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
+    """`open` turns the collector off for its start-up; a file it cannot open must not leave it
+    off in the process (CliRunner runs the command in this one)."""
+    path = tmp_path / "notes.db"
+    _text_file(path)
+
+    message = Squadboard(path).fail(1, "open")
+
+    assert "squadboard board" in message
+    assert gc.isenabled()

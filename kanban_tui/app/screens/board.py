@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from kanban_tui.app.head import HeadRead, read_head, view_state
 from kanban_tui.app.messages import (
     BoardLoaded,
     BoardReachable,
@@ -38,8 +38,6 @@ from kanban_tui.app.messages import (
 )
 from kanban_tui.app.screens.dialogs import ChecklistModal, ConfirmModal, ReasonModal, SquadPicker
 from kanban_tui.app.view_model import (
-    DONE_COLUMN_CAP,
-    SLE_HISTORY_DAYS,
     BoardState,
     CardFace,
     ColumnFace,
@@ -64,8 +62,6 @@ POLL_SECONDS = 0.25
 FULL_RELOAD_AFTER = 300
 """Re-read the whole board rather than patch when this many cards changed at once."""
 WAITING_DELAY = 0.4
-HEAD_CARDS = DONE_COLUMN_CAP
-"""Cards per column in a first frame: a screen 160 lines tall shows no more."""
 """Show "waiting for the board" when a write takes longer than this."""
 
 Action = Callable[[Store], CardChange]
@@ -113,8 +109,11 @@ class BoardScreen(Screen[None]):
         *,
         poll_seconds: float | None = POLL_SECONDS,
         on_squad_chosen: Callable[[str], None] | None = None,
+        head: HeadRead | None = None,
     ) -> None:
         super().__init__()
+        self.head = head if head is not None and head.squad == squad else None
+        """The first frame's read, started before the app (`squadboard open`); used once."""
         self.store = store
         self.clock = clock
         self.squad_name = squad
@@ -166,24 +165,20 @@ class BoardScreen(Screen[None]):
         """Read the whole board; with `head_first`, only what a first frame draws (the whole
         board is read after that frame), so a board of 10,000 cards appears as soon as one of
         100 does."""
+        head = self.head
         try:
-            if head_first:
-                since = self.clock() - timedelta(days=SLE_HISTORY_DAYS)
-                snapshot = self.store.board_head(self.squad_name, HEAD_CARDS, since)
+            if head_first and head and head.squad == self.squad_name and not head.taken:
+                snapshot, state = head.take()  # waits here, in the worker, if still reading
             else:
-                snapshot = self.store.snapshot(self.squad_name, include_archived=True)
+                if head_first:
+                    snapshot = read_head(self.store, self.squad_name, self.clock)
+                else:
+                    snapshot = self.store.snapshot(self.squad_name, include_archived=True)
+                # The view state is built here, off the UI thread, the SLE included.
+                state = view_state(snapshot, self.clock())
         except SquadboardError as error:
             self.post_message(BoardUnavailable(str(error)))
             return
-        # The view state is built here, off the UI thread, the SLE included (it may load the
-        # flow metrics module); the screen takes it over with the message.
-        state = BoardState(
-            snapshot.board,
-            snapshot.times,
-            counts=snapshot.counts,
-            recent_finishes=snapshot.recent_finishes,
-        )
-        state.sle_days(self.clock())
         if not get_current_worker().is_cancelled:
             self.post_message(BoardLoaded(snapshot, state))
 
