@@ -246,7 +246,7 @@ def _cli_env(scratch: Path) -> dict[str, str]:
     return env
 
 
-def _run_cli(args: Sequence[str], scratch: Path) -> float:
+def run_cli(args: Sequence[str], scratch: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
         [*cli_command(), *args],
@@ -264,7 +264,7 @@ def demo_build(settings: Settings, board: Path, scratch: Path) -> Result:
     for _ in range(settings.demo_repeats):
         _remove_board(board)
         samples.append(
-            _run_cli(
+            run_cli(
                 ["--db", str(board), "--user", "Bench", "demo", "--cards", str(settings.cards)],
                 scratch,
             )
@@ -283,11 +283,9 @@ def demo_build(settings: Settings, board: Path, scratch: Path) -> Result:
 def card_list(settings: Settings, board: Path, scratch: Path) -> list[Result]:
     """`card list` on the big board: the whole CLI process, and `Store.cards()` in process."""
     base = ["--db", str(board), "--user", "Bench"]
-    startup = [_run_cli([*base, "--version"], scratch) for _ in range(settings.repeats)]
-    table = [_run_cli([*base, "card", "list"], scratch) for _ in range(settings.repeats)]
-    as_json = [
-        _run_cli([*base, "card", "list", "--json"], scratch) for _ in range(settings.repeats)
-    ]
+    startup = [run_cli([*base, "--version"], scratch) for _ in range(settings.repeats)]
+    table = [run_cli([*base, "card", "list"], scratch) for _ in range(settings.repeats)]
+    as_json = [run_cli([*base, "card", "list", "--json"], scratch) for _ in range(settings.repeats)]
     in_process: list[float] = []
     with Store(board, actor="Bench", create=False) as store:
         listed = len(store.cards())
@@ -322,10 +320,10 @@ def flow(settings: Settings, board: Path, scratch: Path) -> list[Result]:
     from kanban_tui.domain.clock import system_clock
 
     base = ["--db", str(board), "--user", "Bench"]
-    stats = [_run_cli([*base, "stats", "--json"], scratch) for _ in range(settings.repeats)]
-    human = [_run_cli([*base, "stats"], scratch) for _ in range(settings.repeats)]
+    stats = [run_cli([*base, "stats", "--json"], scratch) for _ in range(settings.repeats)]
+    human = [run_cli([*base, "stats"], scratch) for _ in range(settings.repeats)]
     forecast = [
-        _run_cli([*base, "forecast", "--items", "20", "--seed", "1", "--json"], scratch)
+        run_cli([*base, "forecast", "--items", "20", "--seed", "1", "--json"], scratch)
         for _ in range(settings.repeats)
     ]
     first: list[float] = []
@@ -454,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             results.append(demo_build(settings, board, scratch))
         if steps & {"list", "flow"} and not board.exists():
             _say(f"building the {settings.cards}-card demo board ...")
-            _run_cli(
+            run_cli(
                 ["--db", str(board), "--user", "Bench", "demo", "--cards", str(settings.cards)],
                 scratch,
             )

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import writers
-from bench.run import _run_cli, machine
+from bench.run import machine, run_cli
 from kanban_tui.storage.store import Store
 from tests.postgres_cluster import Cluster, server_binaries
 
@@ -86,7 +86,7 @@ def contended(fresh: Fresh, repeats: int) -> list[float]:
 
 
 def stats_seconds(location: Location, scratch: Path, repeats: int) -> list[float]:
-    return [_run_cli(["--db", str(location), "stats", "--json"], scratch) for _ in range(repeats)]
+    return [run_cli(["--db", str(location), "stats", "--json"], scratch) for _ in range(repeats)]
 
 
 def _row(name: str, unit: str, file: list[float], server: list[float]) -> str:
@@ -113,9 +113,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         single = {name: single_process(fresh, args.repeats) for name, fresh in backends.items()}
         many = {name: contended(fresh, args.repeats) for name, fresh in backends.items()}
         demo = scratch / "demo.db"
-        _run_cli(["--db", str(demo), "demo", "--cards", str(args.cards)], scratch)
+        run_cli(["--db", str(demo), "demo", "--cards", str(args.cards)], scratch)
         on_server = cluster.new_database()
-        push = _run_cli(["push", str(demo), on_server], scratch)
+        push = run_cli(["push", str(demo), on_server], scratch)
         stats = {
             "file": stats_seconds(demo, scratch, args.repeats),
             "server": stats_seconds(on_server, scratch, args.repeats),

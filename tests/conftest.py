@@ -57,6 +57,12 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Cluster]:
     """A throwaway PostgreSQL server for this test run (one per xdist worker)."""
+    yield from throwaway_server()
+
+
+def throwaway_server() -> Iterator[Cluster]:
+    """A started PostgreSQL server, removed afterwards; skipped where none is installed, unless
+    CI requires it."""
     binaries = server_binaries()
     if binaries is None:
         if os.environ.get(REQUIRE_POSTGRES_ENV):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from kanban_tui.storage.connection import (
     BoardFileError,
@@ -22,10 +22,17 @@ from kanban_tui.storage.connection import (
 )
 from kanban_tui.storage.filesystem import network_filesystem
 from kanban_tui.storage.guard import check_header
+from kanban_tui.storage.postgres import (
+    ChangeListener,
+    ServerConnection,
+    connect_server,
+    ensure_schema,
+    read_transaction,
+    redacted,
+    reporting,
+    write_transaction,
+)
 from kanban_tui.storage.schema import check_identity, migrate
-
-if TYPE_CHECKING:
-    from kanban_tui.storage.postgres import ChangeListener, ServerConnection
 
 T = TypeVar("T")
 
@@ -161,8 +168,6 @@ class PostgresBackend:
     """A board in a PostgreSQL database (see `postgres`)."""
 
     def __init__(self, url: str, *, create: bool, read_only: bool) -> None:
-        from kanban_tui.storage.postgres import ChangeListener, redacted
-
         self.url = url
         self.location = redacted(url)
         self.board_key = self.location
@@ -173,9 +178,7 @@ class PostgresBackend:
         self._listener: ChangeListener = ChangeListener(url, self.location)
 
     def open(self) -> ServerConnection:
-        from kanban_tui.storage.postgres import connect, ensure_schema, reporting
-
-        conn = connect(self.url, self.location)
+        conn = connect_server(self.url, self.location)
         try:
             with reporting(self.location):
                 created = ensure_schema(
@@ -194,14 +197,10 @@ class PostgresBackend:
         _server(conn).close()
 
     def read(self, conn: Connection, work: Callable[[], T]) -> T:
-        from kanban_tui.storage.postgres import read_transaction, reporting
-
         with reporting(self.location):
             return read_transaction(_server(conn), work)
 
     def write(self, conn: Connection, work: Callable[[], T]) -> T:
-        from kanban_tui.storage.postgres import reporting, write_transaction
-
         with reporting(self.location):
             return write_transaction(_server(conn), work)
 
@@ -216,4 +215,4 @@ class PostgresBackend:
 
 
 def _server(conn: Connection) -> ServerConnection:
-    return cast("ServerConnection", conn)
+    return cast(ServerConnection, conn)

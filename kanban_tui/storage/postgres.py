@@ -112,7 +112,13 @@ def translate(sql: str) -> str:
     return _INDEX_HINT.sub("", text)
 
 
-_EMPTIED = re.compile(r"\s*DELETE FROM (\w+)\s*")
+@lru_cache(maxsize=512)
+def emptied_table(sql: str) -> str | None:
+    """The table a statement empties entirely (`DELETE FROM t`, no WHERE), if it does so."""
+    found = re.fullmatch(r"\s*DELETE FROM (\w+)\s*", sql)
+    return found.group(1) if found else None
+
+
 RESTART_NUMBERING = (
     "SELECT setval(pg_get_serial_sequence(table_schema || '.' || table_name, column_name), 1,"
     f" false) FROM information_schema.columns WHERE table_schema = '{SCHEMA}'"
@@ -139,9 +145,9 @@ class ServerConnection:
 
     def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
         cursor = self.raw.execute(translate(sql), _parameters(parameters))
-        emptied = _EMPTIED.fullmatch(sql)
-        if emptied:
-            self.raw.execute(RESTART_NUMBERING, [emptied.group(1)])
+        emptied = emptied_table(sql)
+        if emptied is not None:
+            self.raw.execute(RESTART_NUMBERING, [emptied])
         return cursor
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> psycopg.Cursor[Any]:
@@ -351,7 +357,7 @@ def _unavailable(location: str, error: BaseException) -> ServerUnavailable:
     return ServerUnavailable(f"{location}: {why}")
 
 
-def connect(url: str, location: str) -> ServerConnection:
+def connect_server(url: str, location: str) -> ServerConnection:
     """An autocommit connection (transactions are begun explicitly) with the board's schema first
     on its search path."""
     import psycopg
@@ -471,7 +477,7 @@ class ChangeListener:
 
     def _listening(self) -> ServerConnection:
         if self._conn is None or self._conn.broken:
-            self._conn = connect(self.url, self.location)
+            self._conn = connect_server(self.url, self.location)
             self._conn.execute(f"LISTEN {CHANNEL}")
             self._count += 1  # whatever happened while not listening is unknown: look again
         return self._conn

@@ -31,6 +31,19 @@ from tests.app.helpers import (
 from tests.conftest import FakeClock
 
 
+def hold_moves(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on the store writes a move only once the returned event is set."""
+    release = threading.Event()
+    write = Store.move_card
+
+    def held_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
+        assert release.wait(10), "the test never let the write go"
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "move_card", held_write)
+    return release
+
+
 async def test_the_card_moves_on_screen_before_the_store_has_written_it(
     seeded: Store,
     make_app: MakeApp,
@@ -38,16 +51,9 @@ async def test_the_card_moves_on_screen_before_the_store_has_written_it(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    release = threading.Event()
-    write = Store.move_card
-
-    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
-        assert release.wait(10), "the test never let the write go"
-        return write(self, *args, **kwargs)
-
     async with make_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Store, "move_card", slow_write)
+        release = hold_moves(monkeypatch)
         await pilot.press("l", "L")  # GRW-3 from Ready to Doing
         await pilot.pause()
         assert keys_in(pilot, "Ready") == ["GRW-4"]
@@ -124,16 +130,9 @@ async def test_moves_pressed_quickly_reach_the_file_in_the_order_they_were_press
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    release = threading.Event()
-    write = Store.move_card
-
-    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
-        assert release.wait(10), "the test never let the write go"
-        return write(self, *args, **kwargs)
-
     async with make_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Store, "move_card", slow_write)
+        release = hold_moves(monkeypatch)
         await pilot.press("l", "L", "L")  # GRW-3: Ready -> Doing -> Review
         await pilot.pause()
         assert keys_in(pilot, "Doing") == ["GRW-5", "GRW-3"]  # the second waits for the first
@@ -152,16 +151,9 @@ async def test_moves_pressed_quickly_reach_the_file_in_the_order_they_were_press
 async def test_the_cursor_stays_where_the_user_took_it_while_the_move_was_written(
     seeded: Store, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-    write = Store.move_card
-
-    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
-        assert release.wait(10), "the test never let the write go"
-        return write(self, *args, **kwargs)
-
     async with make_app().run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Store, "move_card", slow_write)
+        release = hold_moves(monkeypatch)
         await pilot.press("l", "L", "h")  # GRW-3 to Doing, then back to Ready at once
         await pilot.pause()
         assert focus_at(pilot) == ("Ready", "GRW-4")
@@ -178,17 +170,10 @@ async def test_quitting_right_after_moves_waits_until_they_are_in_the_file(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    release = threading.Event()
-    write = Store.move_card
-
-    def slow_write(self: Store, *args: Any, **kwargs: Any) -> CardChange:
-        assert release.wait(10), "the test never let the write go"
-        return write(self, *args, **kwargs)
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Store, "move_card", slow_write)
+        release = hold_moves(monkeypatch)
         await pilot.press("l", "L", "L", "q")  # GRW-3 to Doing, then Review, then quit
         await pilot.pause(0.2)
         assert app.is_running, "quit before the moves were written"

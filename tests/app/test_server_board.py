@@ -16,8 +16,8 @@ from kanban_tui.storage import postgres
 from kanban_tui.storage.store import Store
 from tests.app.conftest import MakeApp
 from tests.app.helpers import SIZE, Driver, keys_in, settle, status
-from tests.conftest import FakeClock
-from tests.postgres_cluster import Cluster, server_binaries
+from tests.conftest import FakeClock, throwaway_server
+from tests.postgres_cluster import Cluster
 from tests.storage.helpers import same_board
 
 on_a_server = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -55,15 +55,7 @@ async def test_a_teammates_move_arrives_through_listen_within_a_second(
 @pytest.fixture
 def own_server() -> Iterator[Cluster]:
     """A server of the test's own, which the test stops and starts again."""
-    binaries = server_binaries()
-    if binaries is None:
-        pytest.skip("no PostgreSQL server installed")
-    cluster = Cluster(binaries)
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
+    yield from throwaway_server()
 
 
 async def test_a_server_that_goes_away_leaves_the_last_board_and_it_catches_up_after(
