@@ -124,10 +124,14 @@ def test_a_member_moves_a_card_in_a_real_browser(
     browser.press("L", "KeyL", 76, shift=True)
     browser.wait_for("the card in Ready", lambda: _card_on_screen(browser, "Ready"))
 
+    # The board draws a move first and writes it a moment later, so the file may lag the screen.
+    def column_in_file() -> str:
+        with Store(board, actor="Ana Costa", create=False) as store:
+            card = store.card("GRW-1")
+            return next(c.name for c in store.board(None).columns if c.id == card.column_id)
+
+    wait_until(lambda: column_in_file() == "Ready", "the move to reach the file")
     with Store(board, actor="Ana Costa", create=False) as store:
-        card = store.card("GRW-1")
-        column = next(c for c in store.board(None).columns if c.id == card.column_id)
-        assert column.name == "Ready"
         moved = store.events(card="GRW-1")[-1]
         assert (moved.kind, moved.actor) == ("card.moved", "Ben Okafor")
 
