@@ -27,7 +27,22 @@ from kanban_tui.domain.days import (
     inclusive_days,
 )
 from kanban_tui.domain.errors import InvalidInput
-from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
+from kanban_tui.domain.history import (
+    STARTED_ROLES,
+    BlockSpan,
+    CardHistory,
+    Interval,
+    Stay,
+    active_hours,
+    block_intervals,
+    clip_intervals,
+    finished_at,
+    flow_start,
+    measure_hours,
+    start_and_finish,
+    started_at,
+)
+from kanban_tui.domain.models import ColumnRole, Frozen
 from kanban_tui.domain.percentile import percentile
 from kanban_tui.domain.xmr import Xmr, XmrSignal, xmr
 
@@ -45,37 +60,6 @@ _TOLERANCE = 0.2
 
 
 # --- Input models ----------------------------------------------------------------------------
-
-
-class Stay(Frozen):
-    """One stay of a card in a column; `role` is the column's current role."""
-
-    column_id: str
-    role: ColumnRole
-    entered_at: UtcDatetime
-    exited_at: UtcDatetime | None = None
-
-
-class BlockSpan(Frozen):
-    """One period during which a card was blocked; open while `unblocked_at` is None."""
-
-    reason: str
-    blocked_at: UtcDatetime
-    unblocked_at: UtcDatetime | None = None
-
-
-class CardHistory(Frozen):
-    """What flow metrics need to know about one card: its stays in order, and its blocks."""
-
-    uid: str
-    key: str
-    created_at: UtcDatetime
-    tag_ids: tuple[str, ...] = ()
-    class_of_service: ClassOfService = ClassOfService.STANDARD
-    assignees: tuple[str, ...] = ()
-    stays: tuple[Stay, ...] = ()
-    """In the order the card entered the columns."""
-    blocks: tuple[BlockSpan, ...] = ()
 
 
 class SleTarget(Frozen):
@@ -353,10 +337,7 @@ class FlowReport(Frozen):
 
 # --- Small helpers ---------------------------------------------------------------------------
 
-_STARTED_ROLES = frozenset({ColumnRole.ACTIVE, ColumnRole.QUEUE_IN_PROGRESS, ColumnRole.DONE})
 _ONE_DAY = timedelta(days=1)
-
-Interval = tuple[datetime, datetime]
 
 
 def _aware(now: datetime) -> datetime:
@@ -369,88 +350,12 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Union of intervals as a sorted list of disjoint ones (empty ones dropped)."""
-    merged: list[Interval] = []
-    for lo, hi in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and lo <= merged[-1][1]:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-def _clip(intervals: Iterable[Interval], lo: datetime, hi: datetime) -> list[Interval]:
-    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
-
-
-def _measure(intervals: Iterable[Interval]) -> float:
-    return sum(elapsed_hours(a, b) for a, b in intervals)
-
-
-def _overlap(first: list[Interval], second: list[Interval]) -> float:
-    """Hours covered by both of two sorted lists of disjoint intervals."""
-    total = 0.0
-    i = j = 0
-    while i < len(first) and j < len(second):
-        lo = max(first[i][0], second[j][0])
-        hi = min(first[i][1], second[j][1])
-        if hi > lo:
-            total += elapsed_hours(lo, hi)
-        if first[i][1] < second[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
-
-
 # --- Per card --------------------------------------------------------------------------------
-
-
-def started_at(card: CardHistory) -> datetime | None:
-    """When the card first entered the started range (active, queue-in-progress or done).
-
-    A card that skipped straight to done starts when it finished; a card that leaves the started
-    range and comes back keeps its first start.
-    """
-    return next((s.entered_at for s in card.stays if s.role in _STARTED_ROLES), None)
-
-
-def finished_at(card: CardHistory) -> datetime | None:
-    """When the card finished, or None if its current (last) stay is not in a done column.
-
-    The finish is the entry into the done range at the start of the final unbroken run of done
-    stays: a card that was reopened and finished again counts from its last finish only.
-    """
-    stays = card.stays
-    if not stays or stays[-1].role is not ColumnRole.DONE:
-        return None
-    first = len(stays) - 1
-    while first > 0 and stays[first - 1].role is ColumnRole.DONE:
-        first -= 1
-    return stays[first].entered_at
-
-
-def flow_start(started: datetime | None, finished: datetime | None) -> datetime | None:
-    """The start of a card's flow interval, from its `started_at` and `finished_at`.
-
-    A card that finished without starting starts when it finished; back-dated moves can put a
-    finish before the recorded start, and then the finish wins.
-    """
-    if finished is not None and (started is None or started > finished):
-        return finished
-    return started
-
-
-def _start_finish(card: CardHistory) -> tuple[datetime | None, datetime | None]:
-    finish = finished_at(card)
-    return flow_start(started_at(card), finish), finish
 
 
 def cycle_time(card: CardHistory, conventions: Conventions) -> float | None:
     """Start -> finish in the Conventions' unit, or None for an unfinished card."""
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None or finish is None:
         return None
     return conventions.duration(start, finish)
@@ -465,7 +370,7 @@ def lead_time(card: CardHistory, conventions: Conventions) -> float | None:
 def age(card: CardHistory, now: datetime, conventions: Conventions) -> float | None:
     """Start -> now for a started, unfinished card; None otherwise."""
     now = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None or finish is not None:
         return None
     return conventions.duration(start, now)
@@ -501,10 +406,6 @@ def time_in_columns(
     return totals
 
 
-def _block_intervals(card: CardHistory, now: datetime) -> list[Interval]:
-    return _merge((b.blocked_at, b.unblocked_at or now) for b in card.blocks)
-
-
 def blocked_hours(
     card: CardHistory,
     now: datetime,
@@ -521,20 +422,11 @@ def blocked_hours(
         until: count only time before this moment (default: all).
     """
     end = _aware(now)
-    spans = _block_intervals(card, end)
+    spans = block_intervals(card, end)
     if since is not None or until is not None:
         lo = to_utc(since) if since is not None else min((a for a, _ in spans), default=end)
-        spans = _clip(spans, lo, to_utc(until) if until is not None else end)
-    return _measure(spans)
-
-
-def _active_hours(card: CardHistory, lo: datetime, hi: datetime, now: datetime) -> float:
-    active = _merge(
-        (s.entered_at, s.exited_at or now) for s in card.stays if s.role is ColumnRole.ACTIVE
-    )
-    active = _clip(active, lo, hi)
-    blocked = _clip(_block_intervals(card, now), lo, hi)
-    return _measure(active) - _overlap(active, blocked)
+        spans = clip_intervals(spans, lo, to_utc(until) if until is not None else end)
+    return measure_hours(spans)
 
 
 def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
@@ -544,14 +436,14 @@ def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
     has not started or its cycle time is zero (it skipped straight to done).
     """
     end_all = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None:
         return None
     end = finish or end_all
     total = elapsed_hours(start, end)
     if total <= 0:
         return None
-    return _active_hours(card, start, end, end_all) / total
+    return active_hours(card, start, end, end_all) / total
 
 
 def backward_moves(card: CardHistory, column_order: Sequence[str]) -> int:
@@ -577,7 +469,7 @@ def card_flow(
 ) -> CardFlow:
     """All per-card measures of one card as of `now`."""
     end = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     return CardFlow(
         uid=card.uid,
         key=card.key,
@@ -641,7 +533,7 @@ def settled_column(card: CardHistory, bound: datetime) -> str | None:
     if last.exited_at is not None or last.entered_at >= bound:
         return None
     finished = last.role is ColumnRole.DONE
-    if not finished and any(s.role in _STARTED_ROLES for s in card.stays):
+    if not finished and any(s.role in STARTED_ROLES for s in card.stays):
         return None
     if any(b.unblocked_at is None or b.unblocked_at >= bound for b in card.blocks):
         return None
@@ -681,7 +573,7 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
     zone = conventions.tz
     flows = []
     for card in histories:
-        start, finish = _start_finish(card)
+        start, finish = start_and_finish(card)
         flows.append(
             _Flow(
                 card=card,
@@ -1187,7 +1079,11 @@ def _littles_law(
     else:
         length = elapsed_hours(window.start, window.end)
         intervals = [i for f in flows if (i := _in_flight_interval(f, window.end)) is not None]
-        avg_wip = _measure(_clip(intervals, window.start, window.end)) / length if length else 0.0
+        avg_wip = (
+            measure_hours(clip_intervals(intervals, window.start, window.end)) / length
+            if length
+            else 0.0
+        )
         age_start = _mean_age(flows, before, window.start, conventions)
         age_end = _mean_age(flows, window.last, window.end, conventions)
     throughput = departures / length if length else 0.0
@@ -1282,7 +1178,7 @@ def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
         total = elapsed_hours(f.start, f.finish)
         if total <= 0:
             continue
-        active = _active_hours(f.card, f.start, f.finish, now)
+        active = active_hours(f.card, f.start, f.finish, now)
         ratios.append(active / total)
         active_total += active
         cycle_total += total
@@ -1305,8 +1201,8 @@ def normalise_reason(reason: str) -> str:
 
 
 def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[BlockerCluster]:
-    in_flight_total = _measure(
-        _clip(
+    in_flight_total = measure_hours(
+        clip_intervals(
             [i for f in flows if (i := _in_flight_interval(f, now)) is not None],
             window.start,
             window.end,
@@ -1329,11 +1225,11 @@ def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[Bl
             counts[reason] += 1
             examples[reason][block.reason.strip()] += 1
             keys[reason].add(f.card.key)
-            inside = _clip([(lo, hi)], window.start, window.end)
-            hours[reason] += _measure(inside)
+            inside = clip_intervals([(lo, hi)], window.start, window.end)
+            hours[reason] += measure_hours(inside)
             flight = _in_flight_interval(f, now)
             if flight is not None:
-                in_flight_hours[reason] += _measure(_clip(inside, *flight))
+                in_flight_hours[reason] += measure_hours(clip_intervals(inside, *flight))
     total = sum(hours.values())
     ordered = sorted(counts, key=lambda r: (-hours[r], -counts[r], r))
     clusters = []
