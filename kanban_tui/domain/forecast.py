@@ -17,7 +17,7 @@ from kanban_tui.domain.models import Frozen
 from kanban_tui.domain.xmr import Xmr, xmr
 
 if TYPE_CHECKING:
-    from kanban_tui.domain.flow import CardHistory
+    from kanban_tui.domain.history import CardHistory
 
 TRIALS = 10_000
 """Default trial count: 100 trials move the 85th percentile by about two days; 10,000 by < 1."""

@@ -159,9 +159,9 @@ class CardSummary:
     finish: datetime | None
     active_hours: float | None
     """For a finished card, its active time from start to finish; None otherwise."""
-    exits: tuple[tuple[str, datetime], ...]
-    """(column id, left at) of each stay that began at or after the start and has ended: the
-    ages at which the card left its columns, for the aging bands."""
+    exits: tuple[tuple[int, str, datetime], ...]
+    """(position in `stays`, column id, left at) of each stay that began at or after the start
+    and has ended: when the card left its columns, for the aging bands."""
 
 
 def summarize(card: CardHistory) -> CardSummary:
@@ -177,8 +177,8 @@ def summarize(card: CardHistory) -> CardSummary:
         ),
         exits=(
             tuple(
-                (s.column_id, s.exited_at)
-                for s in card.stays
+                (i, s.column_id, s.exited_at)
+                for i, s in enumerate(card.stays)
                 if s.exited_at is not None and s.entered_at >= start
             )
             if start is not None

@@ -7,27 +7,24 @@ from our own projections, with times already in UTC).
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kanban_tui.domain.flow import (
-    BlockSpan,
     CardHistory,
     Conventions,
     FlowReport,
     SleTarget,
-    Stay,
     WaitingStay,
     WipEvent,
     flow_report,
 )
-from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
+from kanban_tui.domain.models import Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
-from kanban_tui.storage.convert import from_db_time, to_db_time, trusted
+from kanban_tui.storage.convert import from_db_time, to_db_time
 from kanban_tui.storage.finishes import column_ids, in_list, squad_roles
+from kanban_tui.storage.flow_summaries import read_histories
 
 
 @dataclass(frozen=True)
@@ -178,71 +175,7 @@ def flow_inputs(
                     " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
                 )
             ]
-    stays: dict[str, list[Stay]] = defaultdict(list)
-    for uid, column_id, entered, exited in conn.execute(
-        "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
-        " JOIN cards c ON c.uid = t.card_uid"
-        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY t.card_uid, t.id",
-        params,
-    ):
-        stays[uid].append(
-            trusted(
-                Stay,
-                {
-                    "column_id": column_id,
-                    "role": roles.get(column_id, ColumnRole.QUEUE),
-                    "entered_at": from_db_time(entered),
-                    "exited_at": _time(exited),
-                },
-            )
-        )
-    blocks: dict[str, list[BlockSpan]] = defaultdict(list)
-    for uid, reason, blocked, unblocked in conn.execute(
-        "SELECT b.card_uid, b.reason, b.blocked_at, b.unblocked_at FROM card_blocks b"
-        " JOIN cards c ON c.uid = b.card_uid"
-        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY b.card_uid, b.id",
-        params,
-    ):
-        blocks[uid].append(
-            trusted(
-                BlockSpan,
-                {
-                    "reason": reason,
-                    "blocked_at": from_db_time(blocked),
-                    "unblocked_at": _time(unblocked),
-                },
-            )
-        )
-    classes = {c.value: c for c in ClassOfService}
-    # Cards share a few tag and assignee lists: parse each distinct text once.
-    lists: dict[str, tuple[str, ...]] = {}
-
-    def parsed(text: str) -> tuple[str, ...]:
-        found = lists.get(text)
-        if found is None:
-            found = lists[text] = tuple(json.loads(text))
-        return found
-
-    histories = [
-        trusted(
-            CardHistory,
-            {
-                "uid": uid,
-                "key": key,
-                "created_at": from_db_time(created),
-                "tag_ids": parsed(tag_ids),
-                "class_of_service": classes[klass],
-                "assignees": parsed(assignees),
-                "stays": tuple(stays.get(uid, ())),
-                "blocks": tuple(blocks.get(uid, ())),
-            },
-        )
-        for uid, key, created, tag_ids, klass, assignees in conn.execute(
-            "SELECT c.uid, c.key, c.created_at, c.tag_ids, c.class_of_service, c.assignees"
-            f" FROM cards c WHERE c.squad_id = ? AND c.deleted = 0{only}",
-            params,
-        )
-    ]
+    histories = read_histories(conn, roles, f"c.squad_id = ?{only}", params)
     wip_events = [
         WipEvent.model_construct(
             kind="breach" if kind == "wip.breached" else "override",
