@@ -42,7 +42,7 @@ from kanban_tui.domain.history import (
     start_and_finish,
     started_at,
 )
-from kanban_tui.domain.models import ColumnRole, Frozen
+from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
 from kanban_tui.domain.percentile import percentile
 from kanban_tui.domain.xmr import Xmr, XmrSignal, xmr
 
@@ -560,7 +560,16 @@ def is_waiting(card: CardHistory) -> bool:
 class _Flow:
     """A card with its start, finish and cycle time worked out once."""
 
-    card: CardHistory
+    uid: str
+    key: str
+    created_at: datetime
+    tag_ids: tuple[str, ...]
+    class_of_service: ClassOfService
+    assignees: tuple[str, ...]
+    card: CardHistory | None
+    """None for a card that came summarised (`FinishedCard`)."""
+    active: float | None
+    """A summarised card's active hours from start to finish."""
     start: datetime | None
     finish: datetime | None
     start_day: date | None
@@ -576,7 +585,14 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
         start, finish = start_and_finish(card)
         flows.append(
             _Flow(
+                uid=card.uid,
+                key=card.key,
+                created_at=card.created_at,
+                tag_ids=card.tag_ids,
+                class_of_service=card.class_of_service,
+                assignees=card.assignees,
                 card=card,
+                active=None,
                 start=start,
                 finish=finish,
                 start_day=start.astimezone(zone).date() if start else None,
@@ -589,6 +605,68 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
             )
         )
     return flows
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedCard:
+    """A finished card as the store's fold summarised it (`history.summarize`), with its local
+    days in the report's zone: what the report needs of a finished card without its history."""
+
+    uid: str
+    key: str
+    created_at: datetime
+    tag_ids: tuple[str, ...]
+    class_of_service: ClassOfService
+    assignees: tuple[str, ...]
+    start: datetime
+    finish: datetime
+    created_day: date
+    start_day: date
+    finish_day: date
+    active_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class CardBlock:
+    """A block of a card, with the card's key, start and finish, for the blocker clusters."""
+
+    key: str
+    span: BlockSpan
+    start: datetime | None
+    finish: datetime | None
+
+
+def _summarised_flows(cards: Iterable[FinishedCard], conventions: Conventions) -> list[_Flow]:
+    in_days = conventions.unit == "days"
+    return [
+        _Flow(
+            uid=c.uid,
+            key=c.key,
+            created_at=c.created_at,
+            tag_ids=c.tag_ids,
+            class_of_service=c.class_of_service,
+            assignees=c.assignees,
+            card=None,
+            active=c.active_hours,
+            start=c.start,
+            finish=c.finish,
+            start_day=c.start_day,
+            finish_day=c.finish_day,
+            # Conventions.duration, from the local days already known.
+            cycle=(
+                float(inclusive_days(c.start_day, c.finish_day))
+                if in_days
+                else conventions.duration(c.start, c.finish)
+            ),
+        )
+        for c in cards
+    ]
+
+
+def _history(f: _Flow) -> CardHistory:
+    if f.card is None:
+        raise ValueError(f"card {f.key} came summarised, without its history")
+    return f.card
 
 
 @dataclass(frozen=True, slots=True)
@@ -781,12 +859,12 @@ def cumulative_flow(
 def _finished_in(flows: Iterable[_Flow], window: _Window) -> list[_Flow]:
     done = [f for f in flows if f.finish_day is not None and window.index(f.finish_day) is not None]
     # Completion order, for XmR; the key breaks ties between cards finished in the same instant.
-    return sorted(done, key=lambda f: (f.finish or window.start, f.card.key))
+    return sorted(done, key=lambda f: (f.finish or window.start, f.key))
 
 
 def _cycle(f: _Flow) -> float:
     if f.cycle is None:
-        raise ValueError(f"card {f.card.key} has not finished")
+        raise ValueError(f"card {f.key} has not finished")
     return f.cycle
 
 
@@ -916,21 +994,23 @@ def service_level(
     )
 
 
-def _aging_bands(
-    flows: Iterable[_Flow],
-    column_order: Sequence[str],
-    now: datetime,
-    conventions: Conventions,
-    history_days: int,
-) -> list[AgingBand]:
+def recent_first_day(now: datetime, conventions: Conventions, history_days: int) -> date:
+    """The first local day of the look-back of the default SLE, pace and aging bands."""
+    return _aware(now).astimezone(conventions.tz).date() - timedelta(days=history_days - 1)
+
+
+def _exit_ages(
+    flows: Iterable[_Flow], now: datetime, conventions: Conventions, history_days: int
+) -> dict[str, list[float]]:
+    """Per column, the ages at which cards left it in the look-back (see `aging_bands`)."""
     zone = conventions.tz
-    first = now.astimezone(zone).date() - timedelta(days=history_days - 1)
+    first = recent_first_day(now, conventions, history_days)
     in_days = conventions.unit == "days"
     ages: dict[str, list[float]] = {}
     for f in flows:
         if f.start is None or f.start_day is None:
             continue
-        for stay in f.card.stays:
+        for stay in _history(f).stays:
             left = stay.exited_at
             # Only stays inside the started range give an age; leaving Ready is the start itself.
             if left is None or left > now or stay.entered_at < f.start:
@@ -944,6 +1024,12 @@ def _aging_bands(
                     else conventions.duration(f.start, left)
                 )
                 ages.setdefault(stay.column_id, []).append(age)
+    return ages
+
+
+def _aging_bands(
+    ages: Mapping[str, Sequence[float]], column_order: Sequence[str]
+) -> list[AgingBand]:
     order = {column_id: i for i, column_id in enumerate(column_order)}
     columns = sorted(ages, key=lambda c: (order.get(c, len(order)), c))
     return [AgingBand(column_id=c, ages=percentiles(ages[c])) for c in columns]
@@ -963,7 +1049,7 @@ def aging_bands(
     """
     now = _aware(now)
     flows = _flows(histories, conventions)
-    return tuple(_aging_bands(flows, column_order, now, conventions, history_days))
+    return tuple(_aging_bands(_exit_ages(flows, now, conventions, history_days), column_order))
 
 
 def _zone_of(value: float, band: Percentiles) -> AgingZone | None:
@@ -992,22 +1078,25 @@ def _in_flight(
     ordered_past = sorted(past)
     cards = []
     for f in flows:
-        if f.start is None or f.finish is not None or not f.card.stays:
+        if f.start is None or f.finish is not None:
             continue
-        current = f.card.stays[-1]
+        card = _history(f)
+        if not card.stays:
+            continue
+        current = card.stays[-1]
         card_age = conventions.duration(f.start, now)
         band = by_column.get(current.column_id)
         cards.append(
             InFlightCard(
-                uid=f.card.uid,
-                key=f.card.key,
+                uid=f.uid,
+                key=f.key,
                 column_id=current.column_id,
                 role=current.role,
                 started_at=f.start,
                 age=card_age,
                 pace=_share(bisect_right(ordered_past, card_age), len(ordered_past)),
                 sle_consumed=card_age / sle_value if sle_value else None,
-                blocked=any(b.unblocked_at is None and b.blocked_at <= now for b in f.card.blocks),
+                blocked=any(b.unblocked_at is None and b.blocked_at <= now for b in card.blocks),
                 aging_zone=_zone_of(card_age, band) if band else None,
                 at_risk=(card_age > band.p85) if band and band.p85 is not None else None,
             )
@@ -1178,7 +1267,9 @@ def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
         total = elapsed_hours(f.start, f.finish)
         if total <= 0:
             continue
-        active = active_hours(f.card, f.start, f.finish, now)
+        active = (
+            f.active if f.active is not None else active_hours(_history(f), f.start, f.finish, now)
+        )
         ratios.append(active / total)
         active_total += active
         cycle_total += total
@@ -1200,7 +1291,17 @@ def normalise_reason(reason: str) -> str:
     return " ".join(text.split()) or "(no reason)"
 
 
-def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[BlockerCluster]:
+def _card_blocks(flows: Iterable[_Flow]) -> list[CardBlock]:
+    return [
+        CardBlock(key=f.key, span=span, start=f.start, finish=f.finish)
+        for f in flows
+        for span in _history(f).blocks
+    ]
+
+
+def _blockers(
+    flows: Sequence[_Flow], blocks: Iterable[CardBlock], window: _Window, now: datetime
+) -> list[BlockerCluster]:
     in_flight_total = measure_hours(
         clip_intervals(
             [i for f in flows if (i := _in_flight_interval(f, now)) is not None],
@@ -1214,22 +1315,22 @@ def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[Bl
     examples: dict[str, Counter[str]] = defaultdict(Counter)
     keys: dict[str, set[str]] = defaultdict(set)
     normalised: dict[str, str] = {}  # a squad gives few distinct reasons to many blocks
-    for f in flows:
-        for block in f.card.blocks:
-            lo, hi = block.blocked_at, block.unblocked_at or now
-            if not (lo < window.end and (hi > window.start or lo >= window.start)):
-                continue
-            reason = normalised.get(block.reason) or normalised.setdefault(
-                block.reason, normalise_reason(block.reason)
-            )
-            counts[reason] += 1
-            examples[reason][block.reason.strip()] += 1
-            keys[reason].add(f.card.key)
-            inside = clip_intervals([(lo, hi)], window.start, window.end)
-            hours[reason] += measure_hours(inside)
-            flight = _in_flight_interval(f, now)
-            if flight is not None:
-                in_flight_hours[reason] += measure_hours(clip_intervals(inside, *flight))
+    for found in blocks:
+        block = found.span
+        lo, hi = block.blocked_at, block.unblocked_at or now
+        if not (lo < window.end and (hi > window.start or lo >= window.start)):
+            continue
+        reason = normalised.get(block.reason) or normalised.setdefault(
+            block.reason, normalise_reason(block.reason)
+        )
+        counts[reason] += 1
+        examples[reason][block.reason.strip()] += 1
+        keys[reason].add(found.key)
+        inside = clip_intervals([(lo, hi)], window.start, window.end)
+        hours[reason] += measure_hours(inside)
+        if found.start is not None:
+            flight = (found.start, found.finish or now)
+            in_flight_hours[reason] += measure_hours(clip_intervals(inside, *flight))
     total = sum(hours.values())
     ordered = sorted(counts, key=lambda r: (-hours[r], -counts[r], r))
     clusters = []
@@ -1265,7 +1366,8 @@ def blocker_clusters(
     time of all cards in the period (the integral of WIP).
     """
     window = _window(since, until, now, conventions)
-    return tuple(_blockers(_flows(histories, conventions), window, _aware(now)))
+    flows = _flows(histories, conventions)
+    return tuple(_blockers(flows, _card_blocks(flows), window, _aware(now)))
 
 
 def _wip_exceptions(
@@ -1344,15 +1446,15 @@ def wip_exceptions(
 def _groups(
     finished: Sequence[_Flow],
     wip: Sequence[_Flow],
-    keys_of: Callable[[CardHistory], Sequence[str | None]],
+    keys_of: Callable[[_Flow], Sequence[str | None]],
 ) -> tuple[Group, ...]:
     cycles: dict[str | None, list[float]] = defaultdict(list)
     wip_counts: Counter[str | None] = Counter()
     for f in finished:
-        for key in keys_of(f.card):
+        for key in keys_of(f):
             cycles[key].append(_cycle(f))
     for f in wip:
-        for key in keys_of(f.card):
+        for key in keys_of(f):
             wip_counts[key] += 1
     groups = [
         Group(
@@ -1371,17 +1473,17 @@ def _groups(
 def _breakdowns(flows: Sequence[_Flow], finished: Sequence[_Flow], window: _Window) -> Breakdowns:
     wip = [f for f in flows if _wip_at_day_end(f, window.last)]
 
-    def tags(card: CardHistory) -> Sequence[str | None]:
-        return card.tag_ids or (None,)
+    def tags(f: _Flow) -> Sequence[str | None]:
+        return f.tag_ids or (None,)
 
-    def people(card: CardHistory) -> Sequence[str | None]:
-        return card.assignees or (None,)
+    def people(f: _Flow) -> Sequence[str | None]:
+        return f.assignees or (None,)
 
-    def service(card: CardHistory) -> Sequence[str | None]:
-        return (card.class_of_service.value,)
+    def service(f: _Flow) -> Sequence[str | None]:
+        return (f.class_of_service.value,)
 
-    finished_untagged = sum(1 for f in finished if not f.card.tag_ids)
-    wip_untagged = sum(1 for f in wip if not f.card.tag_ids)
+    finished_untagged = sum(1 for f in finished if not f.tag_ids)
+    wip_untagged = sum(1 for f in wip if not f.tag_ids)
     return Breakdowns(
         by_tag=_groups(finished, wip, tags),
         by_class_of_service=_groups(finished, wip, service),
@@ -1429,6 +1531,9 @@ def flow_report(
     waiting: Iterable[WaitingStay] = (),
     per_card: bool = True,
     cumulative: bool = True,
+    finished: Sequence[FinishedCard] = (),
+    exit_ages: Mapping[str, Sequence[float]] | None = None,
+    blocks: Sequence[CardBlock] | None = None,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1453,11 +1558,26 @@ def flow_report(
         cumulative: False leaves the cumulative flow empty and every `days_over_limit` None,
             for callers that show neither; `settled` and `waiting` count only there, so such
             callers need not read them.
+        finished: cards finished (by `now`) from the look-back's start on, summarised instead
+            of in `histories`; the other finished cards add nothing to a report without
+            cumulative flow. With them come `exit_ages` and `blocks`, and neither `per_card` nor
+            `cumulative` can be asked.
+        exit_ages: per column, the ages at which the squad's cards left it in the look-back
+            of the aging bands (`aging_bands`), instead of from the histories' stays.
+        blocks: every block of the squad's cards, instead of the histories' blocks.
     """
     conv = conventions or Conventions()
     now = _aware(now)
     window = _window(since, until, now, conv)
     flows = _flows(histories, conv)
+    summarised = bool(finished) or exit_ages is not None or blocks is not None
+    if summarised:
+        if exit_ages is None or blocks is None or per_card or cumulative:
+            raise ValueError(
+                "summarised cards need exit_ages and blocks, without per-card or cumulative flow"
+            )
+        # Card order decides the order of float sums: the same as a report from histories.
+        flows = sorted([*flows, *_summarised_flows(finished, conv)], key=lambda f: f.uid)
     days = _daily(flows, window)
     weeks = _weeks(days)
     cfd = (
@@ -1467,17 +1587,18 @@ def flow_report(
     )
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f) for f in done]
-    lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
+    lead_times = [conv.duration(f.created_at, f.finish) for f in done if f.finish]
     level = _service_level(flows, done, now, conv, sle, history_days)
-    bands = _aging_bands(flows, column_order, now, conv, history_days)
+    ages = exit_ages if exit_ages is not None else _exit_ages(flows, now, conv, history_days)
+    bands = _aging_bands(ages, column_order)
     past = _recent_cycle_times(flows, now, conv, history_days)
     flying = _in_flight(flows, now, conv, level.value, bands, past)
     cards: list[CardFlow] = []
     if per_card:
         flying_uids = {c.uid for c in flying}
-        cards = [card_flow(f.card, column_order, now, conv) for f in done]
+        cards = [card_flow(_history(f), column_order, now, conv) for f in done]
         cards += [
-            card_flow(f.card, column_order, now, conv) for f in flows if f.card.uid in flying_uids
+            card_flow(_history(f), column_order, now, conv) for f in flows if f.uid in flying_uids
         ]
     return FlowReport(
         since=since,
@@ -1500,7 +1621,9 @@ def flow_report(
         littles_law=_littles_law(flows, done, window, conv),
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
-        blockers=tuple(_blockers(flows, window, now)),
+        blockers=tuple(
+            _blockers(flows, blocks if blocks is not None else _card_blocks(flows), window, now)
+        ),
         wip_exceptions=_wip_exceptions(wip_events, window, cfd if cumulative else None, wip_limits),
         breakdowns=_breakdowns(flows, done, window),
         cards=tuple(cards),
@@ -1517,6 +1640,7 @@ __all__ = [
     "BlockSpan",
     "BlockerCluster",
     "Breakdowns",
+    "CardBlock",
     "CardFlow",
     "CardHistory",
     "CfdDay",
@@ -1524,6 +1648,7 @@ __all__ = [
     "Conventions",
     "CumulativeFlow",
     "DayFlow",
+    "FinishedCard",
     "FlowEfficiency",
     "FlowReport",
     "Group",
@@ -1566,6 +1691,7 @@ __all__ = [
     "normalise_reason",
     "percentile",
     "percentiles",
+    "recent_first_day",
     "service_level",
     "settled_column",
     "started_at",
