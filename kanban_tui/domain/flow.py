@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.conventions import (
@@ -556,8 +556,7 @@ def is_waiting(card: CardHistory) -> bool:
 # --- Per period ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Flow:
+class _Flow(NamedTuple):
     """A card with its start, finish and cycle time worked out once."""
 
     uid: str
@@ -607,8 +606,7 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
     return flows
 
 
-@dataclass(frozen=True, slots=True)
-class FinishedCard:
+class FinishedCard(NamedTuple):
     """A finished card as the store's fold summarised it (`history.summarize`), with its local
     days in the report's zone: what the report needs of a finished card without its history."""
 
@@ -1136,9 +1134,12 @@ def _in_flight_interval(f: _Flow, end: datetime) -> Interval | None:
 
 
 def _littles_law(
-    flows: Sequence[_Flow], done: Sequence[_Flow], window: _Window, conventions: Conventions
+    flows: Sequence[_Flow],
+    done: Sequence[_Flow],
+    window: _Window,
+    conventions: Conventions,
+    days: Sequence[DayFlow],
 ) -> LittlesLaw:
-    days = _daily(flows, window)
     arrivals = sum(d.arrivals for d in days)
     departures = len(done)
     before = window.since - _ONE_DAY
@@ -1255,7 +1256,9 @@ def littles_law(
     """
     window = _window(since, until, now, conventions)
     flows = _flows(histories, conventions)
-    return _littles_law(flows, _finished_in(flows, window), window, conventions)
+    return _littles_law(
+        flows, _finished_in(flows, window), window, conventions, _daily(flows, window)
+    )
 
 
 def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
@@ -1618,7 +1621,7 @@ def flow_report(
         flow_efficiency=_flow_efficiency(done, now),
         cycle_time_xmr=xmr(cycle_times),
         throughput_xmr=xmr([w.throughput for w in weeks if w.complete]),
-        littles_law=_littles_law(flows, done, window, conv),
+        littles_law=_littles_law(flows, done, window, conv, days),
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
         blockers=tuple(
