@@ -101,10 +101,13 @@ def stats(
     # Only --json and the card table of --csv show per-card measures; only --json shows the
     # cumulative flow (and the days over a WIP limit counted from it).
     per_card = as_json or (as_csv and by is None)
-    inputs = store.flow_inputs(
-        found.name,
-        look_back_from=look_back_start(start, now, conventions),
-        waiting_stays=as_json,
+    look_back_from = look_back_start(start, now, conventions)
+    inputs = (
+        store.flow_inputs(found.name, look_back_from=look_back_from, waiting_stays=as_json)
+        if per_card or as_json
+        else store.summarised_flow_inputs(
+            found.name, look_back_from=look_back_from, now=now, unit=unit
+        )
     )
     report = inputs.report(
         since=start,

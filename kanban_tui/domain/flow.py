@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from kanban_tui.domain.conventions import (
@@ -27,6 +27,21 @@ from kanban_tui.domain.days import (
     inclusive_days,
 )
 from kanban_tui.domain.errors import InvalidInput
+from kanban_tui.domain.history import (
+    STARTED_ROLES,
+    BlockSpan,
+    CardHistory,
+    Interval,
+    Stay,
+    active_hours,
+    block_intervals,
+    clip_intervals,
+    finished_at,
+    flow_start,
+    measure_hours,
+    start_and_finish,
+    started_at,
+)
 from kanban_tui.domain.models import ClassOfService, ColumnRole, Frozen
 from kanban_tui.domain.percentile import percentile
 from kanban_tui.domain.xmr import Xmr, XmrSignal, xmr
@@ -45,37 +60,6 @@ _TOLERANCE = 0.2
 
 
 # --- Input models ----------------------------------------------------------------------------
-
-
-class Stay(Frozen):
-    """One stay of a card in a column; `role` is the column's current role."""
-
-    column_id: str
-    role: ColumnRole
-    entered_at: UtcDatetime
-    exited_at: UtcDatetime | None = None
-
-
-class BlockSpan(Frozen):
-    """One period during which a card was blocked; open while `unblocked_at` is None."""
-
-    reason: str
-    blocked_at: UtcDatetime
-    unblocked_at: UtcDatetime | None = None
-
-
-class CardHistory(Frozen):
-    """What flow metrics need to know about one card: its stays in order, and its blocks."""
-
-    uid: str
-    key: str
-    created_at: UtcDatetime
-    tag_ids: tuple[str, ...] = ()
-    class_of_service: ClassOfService = ClassOfService.STANDARD
-    assignees: tuple[str, ...] = ()
-    stays: tuple[Stay, ...] = ()
-    """In the order the card entered the columns."""
-    blocks: tuple[BlockSpan, ...] = ()
 
 
 class SleTarget(Frozen):
@@ -353,10 +337,7 @@ class FlowReport(Frozen):
 
 # --- Small helpers ---------------------------------------------------------------------------
 
-_STARTED_ROLES = frozenset({ColumnRole.ACTIVE, ColumnRole.QUEUE_IN_PROGRESS, ColumnRole.DONE})
 _ONE_DAY = timedelta(days=1)
-
-Interval = tuple[datetime, datetime]
 
 
 def _aware(now: datetime) -> datetime:
@@ -369,88 +350,12 @@ def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Union of intervals as a sorted list of disjoint ones (empty ones dropped)."""
-    merged: list[Interval] = []
-    for lo, hi in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and lo <= merged[-1][1]:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
-
-
-def _clip(intervals: Iterable[Interval], lo: datetime, hi: datetime) -> list[Interval]:
-    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
-
-
-def _measure(intervals: Iterable[Interval]) -> float:
-    return sum(elapsed_hours(a, b) for a, b in intervals)
-
-
-def _overlap(first: list[Interval], second: list[Interval]) -> float:
-    """Hours covered by both of two sorted lists of disjoint intervals."""
-    total = 0.0
-    i = j = 0
-    while i < len(first) and j < len(second):
-        lo = max(first[i][0], second[j][0])
-        hi = min(first[i][1], second[j][1])
-        if hi > lo:
-            total += elapsed_hours(lo, hi)
-        if first[i][1] < second[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
-
-
 # --- Per card --------------------------------------------------------------------------------
-
-
-def started_at(card: CardHistory) -> datetime | None:
-    """When the card first entered the started range (active, queue-in-progress or done).
-
-    A card that skipped straight to done starts when it finished; a card that leaves the started
-    range and comes back keeps its first start.
-    """
-    return next((s.entered_at for s in card.stays if s.role in _STARTED_ROLES), None)
-
-
-def finished_at(card: CardHistory) -> datetime | None:
-    """When the card finished, or None if its current (last) stay is not in a done column.
-
-    The finish is the entry into the done range at the start of the final unbroken run of done
-    stays: a card that was reopened and finished again counts from its last finish only.
-    """
-    stays = card.stays
-    if not stays or stays[-1].role is not ColumnRole.DONE:
-        return None
-    first = len(stays) - 1
-    while first > 0 and stays[first - 1].role is ColumnRole.DONE:
-        first -= 1
-    return stays[first].entered_at
-
-
-def flow_start(started: datetime | None, finished: datetime | None) -> datetime | None:
-    """The start of a card's flow interval, from its `started_at` and `finished_at`.
-
-    A card that finished without starting starts when it finished; back-dated moves can put a
-    finish before the recorded start, and then the finish wins.
-    """
-    if finished is not None and (started is None or started > finished):
-        return finished
-    return started
-
-
-def _start_finish(card: CardHistory) -> tuple[datetime | None, datetime | None]:
-    finish = finished_at(card)
-    return flow_start(started_at(card), finish), finish
 
 
 def cycle_time(card: CardHistory, conventions: Conventions) -> float | None:
     """Start -> finish in the Conventions' unit, or None for an unfinished card."""
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None or finish is None:
         return None
     return conventions.duration(start, finish)
@@ -465,7 +370,7 @@ def lead_time(card: CardHistory, conventions: Conventions) -> float | None:
 def age(card: CardHistory, now: datetime, conventions: Conventions) -> float | None:
     """Start -> now for a started, unfinished card; None otherwise."""
     now = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None or finish is not None:
         return None
     return conventions.duration(start, now)
@@ -501,10 +406,6 @@ def time_in_columns(
     return totals
 
 
-def _block_intervals(card: CardHistory, now: datetime) -> list[Interval]:
-    return _merge((b.blocked_at, b.unblocked_at or now) for b in card.blocks)
-
-
 def blocked_hours(
     card: CardHistory,
     now: datetime,
@@ -521,20 +422,11 @@ def blocked_hours(
         until: count only time before this moment (default: all).
     """
     end = _aware(now)
-    spans = _block_intervals(card, end)
+    spans = block_intervals(card, end)
     if since is not None or until is not None:
         lo = to_utc(since) if since is not None else min((a for a, _ in spans), default=end)
-        spans = _clip(spans, lo, to_utc(until) if until is not None else end)
-    return _measure(spans)
-
-
-def _active_hours(card: CardHistory, lo: datetime, hi: datetime, now: datetime) -> float:
-    active = _merge(
-        (s.entered_at, s.exited_at or now) for s in card.stays if s.role is ColumnRole.ACTIVE
-    )
-    active = _clip(active, lo, hi)
-    blocked = _clip(_block_intervals(card, now), lo, hi)
-    return _measure(active) - _overlap(active, blocked)
+        spans = clip_intervals(spans, lo, to_utc(until) if until is not None else end)
+    return measure_hours(spans)
 
 
 def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
@@ -544,14 +436,14 @@ def flow_efficiency(card: CardHistory, now: datetime) -> float | None:
     has not started or its cycle time is zero (it skipped straight to done).
     """
     end_all = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     if start is None:
         return None
     end = finish or end_all
     total = elapsed_hours(start, end)
     if total <= 0:
         return None
-    return _active_hours(card, start, end, end_all) / total
+    return active_hours(card, start, end, end_all) / total
 
 
 def backward_moves(card: CardHistory, column_order: Sequence[str]) -> int:
@@ -577,7 +469,7 @@ def card_flow(
 ) -> CardFlow:
     """All per-card measures of one card as of `now`."""
     end = _aware(now)
-    start, finish = _start_finish(card)
+    start, finish = start_and_finish(card)
     return CardFlow(
         uid=card.uid,
         key=card.key,
@@ -641,7 +533,7 @@ def settled_column(card: CardHistory, bound: datetime) -> str | None:
     if last.exited_at is not None or last.entered_at >= bound:
         return None
     finished = last.role is ColumnRole.DONE
-    if not finished and any(s.role in _STARTED_ROLES for s in card.stays):
+    if not finished and any(s.role in STARTED_ROLES for s in card.stays):
         return None
     if any(b.unblocked_at is None or b.unblocked_at >= bound for b in card.blocks):
         return None
@@ -664,11 +556,19 @@ def is_waiting(card: CardHistory) -> bool:
 # --- Per period ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Flow:
+class _Flow(NamedTuple):
     """A card with its start, finish and cycle time worked out once."""
 
-    card: CardHistory
+    uid: str
+    key: str
+    created_at: datetime
+    tag_ids: tuple[str, ...]
+    class_of_service: ClassOfService
+    assignees: tuple[str, ...]
+    card: CardHistory | None
+    """None for a card that came summarised (`FinishedCard`)."""
+    active: float | None
+    """A summarised card's active hours from start to finish."""
     start: datetime | None
     finish: datetime | None
     start_day: date | None
@@ -681,10 +581,17 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
     zone = conventions.tz
     flows = []
     for card in histories:
-        start, finish = _start_finish(card)
+        start, finish = start_and_finish(card)
         flows.append(
             _Flow(
+                uid=card.uid,
+                key=card.key,
+                created_at=card.created_at,
+                tag_ids=card.tag_ids,
+                class_of_service=card.class_of_service,
+                assignees=card.assignees,
                 card=card,
+                active=None,
                 start=start,
                 finish=finish,
                 start_day=start.astimezone(zone).date() if start else None,
@@ -697,6 +604,67 @@ def _flows(histories: Iterable[CardHistory], conventions: Conventions) -> list[_
             )
         )
     return flows
+
+
+class FinishedCard(NamedTuple):
+    """A finished card as the store's fold summarised it (`history.summarize`), with its local
+    days in the report's zone: what the report needs of a finished card without its history."""
+
+    uid: str
+    key: str
+    created_at: datetime
+    tag_ids: tuple[str, ...]
+    class_of_service: ClassOfService
+    assignees: tuple[str, ...]
+    start: datetime
+    finish: datetime
+    created_day: date
+    start_day: date
+    finish_day: date
+    active_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class CardBlock:
+    """A block of a card, with the card's key, start and finish, for the blocker clusters."""
+
+    key: str
+    span: BlockSpan
+    start: datetime | None
+    finish: datetime | None
+
+
+def _summarised_flows(cards: Iterable[FinishedCard], conventions: Conventions) -> list[_Flow]:
+    in_days = conventions.unit == "days"
+    return [
+        _Flow(
+            uid=c.uid,
+            key=c.key,
+            created_at=c.created_at,
+            tag_ids=c.tag_ids,
+            class_of_service=c.class_of_service,
+            assignees=c.assignees,
+            card=None,
+            active=c.active_hours,
+            start=c.start,
+            finish=c.finish,
+            start_day=c.start_day,
+            finish_day=c.finish_day,
+            # Conventions.duration, from the local days already known.
+            cycle=(
+                float(inclusive_days(c.start_day, c.finish_day))
+                if in_days
+                else conventions.duration(c.start, c.finish)
+            ),
+        )
+        for c in cards
+    ]
+
+
+def _history(f: _Flow) -> CardHistory:
+    if f.card is None:
+        raise ValueError(f"card {f.key} came summarised, without its history")
+    return f.card
 
 
 @dataclass(frozen=True, slots=True)
@@ -889,12 +857,12 @@ def cumulative_flow(
 def _finished_in(flows: Iterable[_Flow], window: _Window) -> list[_Flow]:
     done = [f for f in flows if f.finish_day is not None and window.index(f.finish_day) is not None]
     # Completion order, for XmR; the key breaks ties between cards finished in the same instant.
-    return sorted(done, key=lambda f: (f.finish or window.start, f.card.key))
+    return sorted(done, key=lambda f: (f.finish or window.start, f.key))
 
 
 def _cycle(f: _Flow) -> float:
     if f.cycle is None:
-        raise ValueError(f"card {f.card.key} has not finished")
+        raise ValueError(f"card {f.key} has not finished")
     return f.cycle
 
 
@@ -1024,21 +992,23 @@ def service_level(
     )
 
 
-def _aging_bands(
-    flows: Iterable[_Flow],
-    column_order: Sequence[str],
-    now: datetime,
-    conventions: Conventions,
-    history_days: int,
-) -> list[AgingBand]:
+def recent_first_day(now: datetime, conventions: Conventions, history_days: int) -> date:
+    """The first local day of the look-back of the default SLE, pace and aging bands."""
+    return _aware(now).astimezone(conventions.tz).date() - timedelta(days=history_days - 1)
+
+
+def _exit_ages(
+    flows: Iterable[_Flow], now: datetime, conventions: Conventions, history_days: int
+) -> dict[str, list[float]]:
+    """Per column, the ages at which cards left it in the look-back (see `aging_bands`)."""
     zone = conventions.tz
-    first = now.astimezone(zone).date() - timedelta(days=history_days - 1)
+    first = recent_first_day(now, conventions, history_days)
     in_days = conventions.unit == "days"
     ages: dict[str, list[float]] = {}
     for f in flows:
         if f.start is None or f.start_day is None:
             continue
-        for stay in f.card.stays:
+        for stay in _history(f).stays:
             left = stay.exited_at
             # Only stays inside the started range give an age; leaving Ready is the start itself.
             if left is None or left > now or stay.entered_at < f.start:
@@ -1052,6 +1022,12 @@ def _aging_bands(
                     else conventions.duration(f.start, left)
                 )
                 ages.setdefault(stay.column_id, []).append(age)
+    return ages
+
+
+def _aging_bands(
+    ages: Mapping[str, Sequence[float]], column_order: Sequence[str]
+) -> list[AgingBand]:
     order = {column_id: i for i, column_id in enumerate(column_order)}
     columns = sorted(ages, key=lambda c: (order.get(c, len(order)), c))
     return [AgingBand(column_id=c, ages=percentiles(ages[c])) for c in columns]
@@ -1071,7 +1047,7 @@ def aging_bands(
     """
     now = _aware(now)
     flows = _flows(histories, conventions)
-    return tuple(_aging_bands(flows, column_order, now, conventions, history_days))
+    return tuple(_aging_bands(_exit_ages(flows, now, conventions, history_days), column_order))
 
 
 def _zone_of(value: float, band: Percentiles) -> AgingZone | None:
@@ -1100,22 +1076,25 @@ def _in_flight(
     ordered_past = sorted(past)
     cards = []
     for f in flows:
-        if f.start is None or f.finish is not None or not f.card.stays:
+        if f.start is None or f.finish is not None:
             continue
-        current = f.card.stays[-1]
+        card = _history(f)
+        if not card.stays:
+            continue
+        current = card.stays[-1]
         card_age = conventions.duration(f.start, now)
         band = by_column.get(current.column_id)
         cards.append(
             InFlightCard(
-                uid=f.card.uid,
-                key=f.card.key,
+                uid=f.uid,
+                key=f.key,
                 column_id=current.column_id,
                 role=current.role,
                 started_at=f.start,
                 age=card_age,
                 pace=_share(bisect_right(ordered_past, card_age), len(ordered_past)),
                 sle_consumed=card_age / sle_value if sle_value else None,
-                blocked=any(b.unblocked_at is None and b.blocked_at <= now for b in f.card.blocks),
+                blocked=any(b.unblocked_at is None and b.blocked_at <= now for b in card.blocks),
                 aging_zone=_zone_of(card_age, band) if band else None,
                 at_risk=(card_age > band.p85) if band and band.p85 is not None else None,
             )
@@ -1155,9 +1134,12 @@ def _in_flight_interval(f: _Flow, end: datetime) -> Interval | None:
 
 
 def _littles_law(
-    flows: Sequence[_Flow], done: Sequence[_Flow], window: _Window, conventions: Conventions
+    flows: Sequence[_Flow],
+    done: Sequence[_Flow],
+    window: _Window,
+    conventions: Conventions,
+    days: Sequence[DayFlow],
 ) -> LittlesLaw:
-    days = _daily(flows, window)
     arrivals = sum(d.arrivals for d in days)
     departures = len(done)
     before = window.since - _ONE_DAY
@@ -1187,7 +1169,11 @@ def _littles_law(
     else:
         length = elapsed_hours(window.start, window.end)
         intervals = [i for f in flows if (i := _in_flight_interval(f, window.end)) is not None]
-        avg_wip = _measure(_clip(intervals, window.start, window.end)) / length if length else 0.0
+        avg_wip = (
+            measure_hours(clip_intervals(intervals, window.start, window.end)) / length
+            if length
+            else 0.0
+        )
         age_start = _mean_age(flows, before, window.start, conventions)
         age_end = _mean_age(flows, window.last, window.end, conventions)
     throughput = departures / length if length else 0.0
@@ -1270,7 +1256,9 @@ def littles_law(
     """
     window = _window(since, until, now, conventions)
     flows = _flows(histories, conventions)
-    return _littles_law(flows, _finished_in(flows, window), window, conventions)
+    return _littles_law(
+        flows, _finished_in(flows, window), window, conventions, _daily(flows, window)
+    )
 
 
 def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
@@ -1282,7 +1270,9 @@ def _flow_efficiency(done: Sequence[_Flow], now: datetime) -> FlowEfficiency:
         total = elapsed_hours(f.start, f.finish)
         if total <= 0:
             continue
-        active = _active_hours(f.card, f.start, f.finish, now)
+        active = (
+            f.active if f.active is not None else active_hours(_history(f), f.start, f.finish, now)
+        )
         ratios.append(active / total)
         active_total += active
         cycle_total += total
@@ -1304,9 +1294,19 @@ def normalise_reason(reason: str) -> str:
     return " ".join(text.split()) or "(no reason)"
 
 
-def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[BlockerCluster]:
-    in_flight_total = _measure(
-        _clip(
+def _card_blocks(flows: Iterable[_Flow]) -> list[CardBlock]:
+    return [
+        CardBlock(key=f.key, span=span, start=f.start, finish=f.finish)
+        for f in flows
+        for span in _history(f).blocks
+    ]
+
+
+def _blockers(
+    flows: Sequence[_Flow], blocks: Iterable[CardBlock], window: _Window, now: datetime
+) -> list[BlockerCluster]:
+    in_flight_total = measure_hours(
+        clip_intervals(
             [i for f in flows if (i := _in_flight_interval(f, now)) is not None],
             window.start,
             window.end,
@@ -1318,22 +1318,22 @@ def _blockers(flows: Sequence[_Flow], window: _Window, now: datetime) -> list[Bl
     examples: dict[str, Counter[str]] = defaultdict(Counter)
     keys: dict[str, set[str]] = defaultdict(set)
     normalised: dict[str, str] = {}  # a squad gives few distinct reasons to many blocks
-    for f in flows:
-        for block in f.card.blocks:
-            lo, hi = block.blocked_at, block.unblocked_at or now
-            if not (lo < window.end and (hi > window.start or lo >= window.start)):
-                continue
-            reason = normalised.get(block.reason) or normalised.setdefault(
-                block.reason, normalise_reason(block.reason)
-            )
-            counts[reason] += 1
-            examples[reason][block.reason.strip()] += 1
-            keys[reason].add(f.card.key)
-            inside = _clip([(lo, hi)], window.start, window.end)
-            hours[reason] += _measure(inside)
-            flight = _in_flight_interval(f, now)
-            if flight is not None:
-                in_flight_hours[reason] += _measure(_clip(inside, *flight))
+    for found in blocks:
+        block = found.span
+        lo, hi = block.blocked_at, block.unblocked_at or now
+        if not (lo < window.end and (hi > window.start or lo >= window.start)):
+            continue
+        reason = normalised.get(block.reason) or normalised.setdefault(
+            block.reason, normalise_reason(block.reason)
+        )
+        counts[reason] += 1
+        examples[reason][block.reason.strip()] += 1
+        keys[reason].add(found.key)
+        inside = clip_intervals([(lo, hi)], window.start, window.end)
+        hours[reason] += measure_hours(inside)
+        if found.start is not None:
+            flight = (found.start, found.finish or now)
+            in_flight_hours[reason] += measure_hours(clip_intervals(inside, *flight))
     total = sum(hours.values())
     ordered = sorted(counts, key=lambda r: (-hours[r], -counts[r], r))
     clusters = []
@@ -1369,7 +1369,8 @@ def blocker_clusters(
     time of all cards in the period (the integral of WIP).
     """
     window = _window(since, until, now, conventions)
-    return tuple(_blockers(_flows(histories, conventions), window, _aware(now)))
+    flows = _flows(histories, conventions)
+    return tuple(_blockers(flows, _card_blocks(flows), window, _aware(now)))
 
 
 def _wip_exceptions(
@@ -1448,15 +1449,15 @@ def wip_exceptions(
 def _groups(
     finished: Sequence[_Flow],
     wip: Sequence[_Flow],
-    keys_of: Callable[[CardHistory], Sequence[str | None]],
+    keys_of: Callable[[_Flow], Sequence[str | None]],
 ) -> tuple[Group, ...]:
     cycles: dict[str | None, list[float]] = defaultdict(list)
     wip_counts: Counter[str | None] = Counter()
     for f in finished:
-        for key in keys_of(f.card):
+        for key in keys_of(f):
             cycles[key].append(_cycle(f))
     for f in wip:
-        for key in keys_of(f.card):
+        for key in keys_of(f):
             wip_counts[key] += 1
     groups = [
         Group(
@@ -1475,17 +1476,17 @@ def _groups(
 def _breakdowns(flows: Sequence[_Flow], finished: Sequence[_Flow], window: _Window) -> Breakdowns:
     wip = [f for f in flows if _wip_at_day_end(f, window.last)]
 
-    def tags(card: CardHistory) -> Sequence[str | None]:
-        return card.tag_ids or (None,)
+    def tags(f: _Flow) -> Sequence[str | None]:
+        return f.tag_ids or (None,)
 
-    def people(card: CardHistory) -> Sequence[str | None]:
-        return card.assignees or (None,)
+    def people(f: _Flow) -> Sequence[str | None]:
+        return f.assignees or (None,)
 
-    def service(card: CardHistory) -> Sequence[str | None]:
-        return (card.class_of_service.value,)
+    def service(f: _Flow) -> Sequence[str | None]:
+        return (f.class_of_service.value,)
 
-    finished_untagged = sum(1 for f in finished if not f.card.tag_ids)
-    wip_untagged = sum(1 for f in wip if not f.card.tag_ids)
+    finished_untagged = sum(1 for f in finished if not f.tag_ids)
+    wip_untagged = sum(1 for f in wip if not f.tag_ids)
     return Breakdowns(
         by_tag=_groups(finished, wip, tags),
         by_class_of_service=_groups(finished, wip, service),
@@ -1533,6 +1534,9 @@ def flow_report(
     waiting: Iterable[WaitingStay] = (),
     per_card: bool = True,
     cumulative: bool = True,
+    finished: Sequence[FinishedCard] = (),
+    exit_ages: Mapping[str, Sequence[float]] | None = None,
+    blocks: Sequence[CardBlock] | None = None,
 ) -> FlowReport:
     """Every flow measure of a squad for one period, computed from one pass over its cards.
 
@@ -1557,11 +1561,26 @@ def flow_report(
         cumulative: False leaves the cumulative flow empty and every `days_over_limit` None,
             for callers that show neither; `settled` and `waiting` count only there, so such
             callers need not read them.
+        finished: cards finished (by `now`) from the look-back's start on, summarised instead
+            of in `histories`; the other finished cards add nothing to a report without
+            cumulative flow. With them come `exit_ages` and `blocks`, and neither `per_card` nor
+            `cumulative` can be asked.
+        exit_ages: per column, the ages at which the squad's cards left it in the look-back
+            of the aging bands (`aging_bands`), instead of from the histories' stays.
+        blocks: every block of the squad's cards, instead of the histories' blocks.
     """
     conv = conventions or Conventions()
     now = _aware(now)
     window = _window(since, until, now, conv)
     flows = _flows(histories, conv)
+    summarised = bool(finished) or exit_ages is not None or blocks is not None
+    if summarised:
+        if exit_ages is None or blocks is None or per_card or cumulative:
+            raise ValueError(
+                "summarised cards need exit_ages and blocks, without per-card or cumulative flow"
+            )
+        # Card order decides the order of float sums: the same as a report from histories.
+        flows = sorted([*flows, *_summarised_flows(finished, conv)], key=lambda f: f.uid)
     days = _daily(flows, window)
     weeks = _weeks(days)
     cfd = (
@@ -1571,17 +1590,18 @@ def flow_report(
     )
     done = _finished_in(flows, window)
     cycle_times = [_cycle(f) for f in done]
-    lead_times = [conv.duration(f.card.created_at, f.finish) for f in done if f.finish]
+    lead_times = [conv.duration(f.created_at, f.finish) for f in done if f.finish]
     level = _service_level(flows, done, now, conv, sle, history_days)
-    bands = _aging_bands(flows, column_order, now, conv, history_days)
+    ages = exit_ages if exit_ages is not None else _exit_ages(flows, now, conv, history_days)
+    bands = _aging_bands(ages, column_order)
     past = _recent_cycle_times(flows, now, conv, history_days)
     flying = _in_flight(flows, now, conv, level.value, bands, past)
     cards: list[CardFlow] = []
     if per_card:
         flying_uids = {c.uid for c in flying}
-        cards = [card_flow(f.card, column_order, now, conv) for f in done]
+        cards = [card_flow(_history(f), column_order, now, conv) for f in done]
         cards += [
-            card_flow(f.card, column_order, now, conv) for f in flows if f.card.uid in flying_uids
+            card_flow(_history(f), column_order, now, conv) for f in flows if f.uid in flying_uids
         ]
     return FlowReport(
         since=since,
@@ -1601,10 +1621,12 @@ def flow_report(
         flow_efficiency=_flow_efficiency(done, now),
         cycle_time_xmr=xmr(cycle_times),
         throughput_xmr=xmr([w.throughput for w in weeks if w.complete]),
-        littles_law=_littles_law(flows, done, window, conv),
+        littles_law=_littles_law(flows, done, window, conv, days),
         aging_bands=tuple(bands),
         in_flight=tuple(flying),
-        blockers=tuple(_blockers(flows, window, now)),
+        blockers=tuple(
+            _blockers(flows, blocks if blocks is not None else _card_blocks(flows), window, now)
+        ),
         wip_exceptions=_wip_exceptions(wip_events, window, cfd if cumulative else None, wip_limits),
         breakdowns=_breakdowns(flows, done, window),
         cards=tuple(cards),
@@ -1621,6 +1643,7 @@ __all__ = [
     "BlockSpan",
     "BlockerCluster",
     "Breakdowns",
+    "CardBlock",
     "CardFlow",
     "CardHistory",
     "CfdDay",
@@ -1628,6 +1651,7 @@ __all__ = [
     "Conventions",
     "CumulativeFlow",
     "DayFlow",
+    "FinishedCard",
     "FlowEfficiency",
     "FlowReport",
     "Group",
@@ -1670,6 +1694,7 @@ __all__ = [
     "normalise_reason",
     "percentile",
     "percentiles",
+    "recent_first_day",
     "service_level",
     "settled_column",
     "started_at",

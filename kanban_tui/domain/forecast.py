@@ -17,7 +17,7 @@ from kanban_tui.domain.models import Frozen
 from kanban_tui.domain.xmr import Xmr, xmr
 
 if TYPE_CHECKING:
-    from kanban_tui.domain.flow import CardHistory
+    from kanban_tui.domain.history import CardHistory
 
 TRIALS = 10_000
 """Default trial count: 100 trials move the 85th percentile by about two days; 10,000 by < 1."""
@@ -128,8 +128,8 @@ def throughput_sample(
         window_days: how many days to sample from.
         window_end: the last day of the window; default yesterday (today is not over yet).
     """
-    # The flow report's models load only for callers that hold whole histories.
-    from kanban_tui.domain.flow import finished_at
+    # Card histories load only for callers that hold them.
+    from kanban_tui.domain.history import finished_at
 
     finishes = (finished_at(card) for card in histories)
     return sample_from_finishes(

@@ -13,21 +13,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kanban_tui.domain.flow import (
+    SLE_HISTORY_DAYS,
     BlockSpan,
+    CardBlock,
     CardHistory,
     Conventions,
+    FinishedCard,
     FlowReport,
     SleTarget,
-    Stay,
     WaitingStay,
     WipEvent,
     flow_report,
+    recent_first_day,
 )
 from kanban_tui.domain.models import ClassOfService, Column, ColumnRole, Squad
 from kanban_tui.storage import queries
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import from_db_time, to_db_time, trusted
 from kanban_tui.storage.finishes import column_ids, in_list, squad_roles
+from kanban_tui.storage.flow_summaries import read_histories
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class FlowInputs:
     """Cards read as counts per column instead of histories (see `flow_inputs`)."""
     waiting: list[WaitingStay] = field(default_factory=list)
     """The stays of cards read as stays alone instead of histories (see `flow_inputs`)."""
+    finished: list[FinishedCard] = field(default_factory=list)
+    """Finished cards read as the fold's summaries (see `summarised_flow_inputs`)."""
+    exit_ages: dict[str, list[float]] | None = None
+    blocks: list[CardBlock] | None = None
 
     @property
     def column_order(self) -> list[str]:
@@ -66,6 +74,8 @@ class FlowInputs:
         report's unit; read the inputs with `look_back_from=look_back_start(since, now, ...)`.
         `per_card=False` leaves the report's `cards` empty, `cumulative=False` its cumulative
         flow (see `flow_report`)."""
+        if self.exit_ages is not None and conventions.zone != self.squad.timezone:
+            raise ValueError("summarised cards count days in the squad's own time zone")
         days = self.squad.sle_days
         sle = (
             SleTarget(
@@ -89,6 +99,9 @@ class FlowInputs:
             waiting=self.waiting,
             per_card=per_card,
             cumulative=cumulative,
+            finished=self.finished,
+            exit_ages=self.exit_ages,
+            blocks=self.blocks,
         )
 
 
@@ -178,72 +191,19 @@ def flow_inputs(
                     " WHERE f.settled_in IS NULL AND f.waiting = 1 ORDER BY t.id"
                 )
             ]
-    stays: dict[str, list[Stay]] = defaultdict(list)
-    for uid, column_id, entered, exited in conn.execute(
-        "SELECT t.card_uid, t.column_id, t.entered_at, t.exited_at FROM card_transitions t"
-        " JOIN cards c ON c.uid = t.card_uid"
-        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY t.card_uid, t.id",
-        params,
-    ):
-        stays[uid].append(
-            trusted(
-                Stay,
-                {
-                    "column_id": column_id,
-                    "role": roles.get(column_id, ColumnRole.QUEUE),
-                    "entered_at": from_db_time(entered),
-                    "exited_at": _time(exited),
-                },
-            )
-        )
-    blocks: dict[str, list[BlockSpan]] = defaultdict(list)
-    for uid, reason, blocked, unblocked in conn.execute(
-        "SELECT b.card_uid, b.reason, b.blocked_at, b.unblocked_at FROM card_blocks b"
-        " JOIN cards c ON c.uid = b.card_uid"
-        f" WHERE c.squad_id = ? AND c.deleted = 0{only} ORDER BY b.card_uid, b.id",
-        params,
-    ):
-        blocks[uid].append(
-            trusted(
-                BlockSpan,
-                {
-                    "reason": reason,
-                    "blocked_at": from_db_time(blocked),
-                    "unblocked_at": _time(unblocked),
-                },
-            )
-        )
-    classes = {c.value: c for c in ClassOfService}
-    # Cards share a few tag and assignee lists: parse each distinct text once.
-    lists: dict[str, tuple[str, ...]] = {}
+    histories = read_histories(conn, roles, f"c.squad_id = ?{only}", params)
+    return FlowInputs(
+        squad,
+        queries.columns(conn, squad.id),
+        histories,
+        _wip_events(conn, squad.id),
+        settled,
+        waiting,
+    )
 
-    def parsed(text: str) -> tuple[str, ...]:
-        found = lists.get(text)
-        if found is None:
-            found = lists[text] = tuple(json.loads(text))
-        return found
 
-    histories = [
-        trusted(
-            CardHistory,
-            {
-                "uid": uid,
-                "key": key,
-                "created_at": from_db_time(created),
-                "tag_ids": parsed(tag_ids),
-                "class_of_service": classes[klass],
-                "assignees": parsed(assignees),
-                "stays": tuple(stays.get(uid, ())),
-                "blocks": tuple(blocks.get(uid, ())),
-            },
-        )
-        for uid, key, created, tag_ids, klass, assignees in conn.execute(
-            "SELECT c.uid, c.key, c.created_at, c.tag_ids, c.class_of_service, c.assignees"
-            f" FROM cards c WHERE c.squad_id = ? AND c.deleted = 0{only}",
-            params,
-        )
-    ]
-    wip_events = [
+def _wip_events(conn: Connection, squad_id: str) -> list[WipEvent]:
+    return [
         WipEvent.model_construct(
             kind="breach" if kind == "wip.breached" else "override",
             column_id=column_id,
@@ -252,9 +212,117 @@ def flow_inputs(
         )
         for kind, column_id, at, reason in conn.execute(
             "SELECT kind, column_id, at, reason FROM wip_exceptions WHERE squad_id = ? ORDER BY at",
-            [squad.id],
+            [squad_id],
+        )
+    ]
+
+
+def summarised_flow_inputs(
+    conn: Connection, squad: Squad, *, look_back_from: datetime, now: datetime, unit: str
+) -> FlowInputs:
+    """A squad's flow inputs for a report without per-card measures or cumulative flow, from
+    the fold's summaries: the cards finished from `look_back_from` (the report's
+    `look_back_start`) to `now` as `FinishedCard`s, the cards in flight (or finished after `now`)
+    as histories, the ages at which cards left their columns in the aging bands' look-back (in
+    `unit`), and every block. The report is the same as from every card's history."""
+    start_text, now_text = to_db_time(look_back_from), to_db_time(now)
+    classes = {c.value: c for c in ClassOfService}
+    lists: dict[str, tuple[str, ...]] = {}
+
+    def parsed(text: str) -> tuple[str, ...]:
+        found = lists.get(text)
+        if found is None:
+            found = lists[text] = tuple(json.loads(text))
+        return found
+
+    ordinal = date.fromordinal
+    finished = [
+        FinishedCard(
+            uid=uid,
+            key=key,
+            created_at=from_db_time(created),
+            tag_ids=parsed(tag_ids),
+            class_of_service=classes[klass],
+            assignees=parsed(assignees),
+            start=from_db_time(started),
+            finish=from_db_time(finish),
+            created_day=ordinal(created_day),
+            start_day=ordinal(start_day),
+            finish_day=ordinal(finish_day),
+            active_hours=active,
+        )
+        for (
+            uid,
+            key,
+            created,
+            tag_ids,
+            klass,
+            assignees,
+            started,
+            finish,
+            created_day,
+            start_day,
+            finish_day,
+            active,
+        ) in conn.execute(
+            "SELECT uid, key, created_at, tag_ids, class_of_service, assignees, started_at,"
+            " finished_at, created_day, start_day, finish_day, active_hours FROM card_flow"
+            " WHERE squad_id = ? AND finished_at >= ? AND finished_at <= ?",
+            [squad.id, start_text, now_text],
+        )
+    ]
+    histories = read_histories(
+        conn,
+        squad_roles(conn, squad.id),
+        "c.uid IN (SELECT uid FROM card_flow WHERE squad_id = ? AND started_at IS NOT NULL"
+        " AND (finished_at IS NULL OR finished_at > ?))",
+        [squad.id, now_text],
+    )
+    first = recent_first_day(now, Conventions(zone=squad.timezone), SLE_HISTORY_DAYS)
+    exit_ages: dict[str, list[float]] = defaultdict(list)
+    if unit == "days":
+        for column_id, age, count in conn.execute(
+            "SELECT column_id, age_days, count(*) FROM flow_exits"
+            " WHERE squad_id = ? AND exited_day >= ? AND exited_at <= ?"
+            " GROUP BY column_id, age_days",
+            [squad.id, first.toordinal(), now_text],
+        ):
+            exit_ages[column_id] += [float(age)] * count
+    else:
+        for column_id, age in conn.execute(
+            "SELECT column_id, age_hours FROM flow_exits"
+            " WHERE squad_id = ? AND exited_day >= ? AND exited_at <= ?",
+            [squad.id, first.toordinal(), now_text],
+        ):
+            exit_ages[column_id].append(age)
+    blocks = [
+        CardBlock(
+            key=key,
+            span=trusted(
+                BlockSpan,
+                {
+                    "reason": reason,
+                    "blocked_at": from_db_time(blocked),
+                    "unblocked_at": _time(unblocked),
+                },
+            ),
+            start=_time(started),
+            finish=_time(finish),
+        )
+        for key, started, finish, reason, blocked, unblocked in conn.execute(
+            "SELECT f.key, f.started_at, f.finished_at, b.reason, b.blocked_at, b.unblocked_at"
+            " FROM card_blocks b JOIN card_flow f ON f.uid = b.card_uid"
+            " WHERE f.squad_id = ? AND (b.unblocked_at IS NULL OR b.unblocked_at >= ?)"
+            " ORDER BY b.card_uid, b.id",
+            [squad.id, start_text],
         )
     ]
     return FlowInputs(
-        squad, queries.columns(conn, squad.id), histories, wip_events, settled, waiting
+        squad,
+        queries.columns(conn, squad.id),
+        histories,
+        _wip_events(conn, squad.id),
+        finished=finished,
+        exit_ages=dict(exit_ages),
+        blocks=blocks,
     )

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from kanban_tui.domain.events import EventKind
 from kanban_tui.storage.connection import Connection
 from kanban_tui.storage.convert import parents_from_db
+from kanban_tui.storage.flow_summaries import summarise_card, summarise_squads
 
 
 class EventRecord(NamedTuple):
@@ -57,14 +58,35 @@ def _handles(kind: EventKind) -> Callable[[Handler], Handler]:
     return register
 
 
-def project(conn: Connection, event: EventRecord) -> None:
-    """Apply one event to the projections (the caller holds the write transaction)."""
+def project(conn: Connection, event: EventRecord, *, summarise: bool = True) -> None:
+    """Apply one event to the projections (the caller holds the write transaction).
+
+    `summarise=False` leaves the flow summaries as they were, for a rebuild that summarises
+    every card once at the end.
+    """
     handler = _HANDLERS.get(event.kind)
     if handler is not None:  # kinds from a newer squadboard are kept in the log, not folded
         handler(conn, event)
     if event.card_uid is not None:
         _note_concurrent_edits(conn, event)
         _advance_heads(conn, event)
+    if summarise:
+        _summarise(conn, event)
+
+
+def _summarise(conn: Connection, e: EventRecord) -> None:
+    """Keep the flow summaries of what the event changed: a card, or a squad whose days or
+    column roles changed."""
+    if e.card_uid is not None:
+        summarise_card(conn, e.card_uid)
+    elif e.kind == EventKind.SQUAD_EDITED.value and "timezone" in e.payload:
+        summarise_squads(conn, e.squad_id)
+    elif e.kind == EventKind.COLUMN_EDITED.value and "role" in e.payload:
+        row = conn.execute(
+            "SELECT squad_id FROM columns WHERE id = ?", [e.payload["column_id"]]
+        ).fetchone()
+        if row is not None:
+            summarise_squads(conn, row[0])
 
 
 def fields_set(kind: str, payload: dict[str, Any]) -> tuple[str, ...]:
@@ -560,6 +582,8 @@ def rebuild(conn: Connection, tables: Iterable[str], events: Iterable[EventRecor
         conn.execute(f"DELETE FROM {table}")
     count = 0
     for event in events:
-        project(conn, event)
+        project(conn, event, summarise=False)
         count += 1
+    if "card_flow" in tables:
+        summarise_squads(conn)
     return count

@@ -38,6 +38,8 @@ PROJECTION_TABLES = (
     "wip_exceptions",
     "card_heads",
     "card_conflicts",
+    "card_flow",
+    "flow_exits",
     *RETRO_TABLES,
 )
 """Tables derived from the event log; `rebuild` empties and refills exactly these."""
@@ -299,19 +301,71 @@ def m005_member_tokens(db: Database) -> None:
     db.table("member_tokens").create_index(["member"])
 
 
+def m006_flow_summaries(db: Database) -> None:
+    """Each card's flow summary and the ages at which it left its columns, kept by the fold, so
+    flow metrics read the cards of a period instead of every stay of every card."""
+    db.table("card_flow").create(
+        {
+            "uid": str,
+            "squad_id": str,
+            "key": str,
+            "created_at": str,
+            "tag_ids": str,
+            "class_of_service": str,
+            "assignees": str,
+            "started_at": str,
+            "finished_at": str,
+            "created_day": int,
+            "start_day": int,
+            "finish_day": int,
+            "active_hours": float,
+        },
+        pk="uid",
+        not_null={"squad_id", "key", "created_at", "created_day"},
+    )
+    db.table("card_flow").create_index(["squad_id", "finished_at", "started_at"])
+    db.table("flow_exits").create(
+        {
+            "card_uid": str,
+            "stay": int,
+            "squad_id": str,
+            "column_id": str,
+            "exited_at": str,
+            "exited_day": int,
+            "age_days": int,
+            "age_hours": float,
+        },
+        not_null={
+            "card_uid",
+            "stay",
+            "squad_id",
+            "column_id",
+            "exited_at",
+            "exited_day",
+            "age_days",
+            "age_hours",
+        },
+        pk=("card_uid", "stay"),
+    )
+    db.table("flow_exits").create_index(
+        ["squad_id", "exited_day", "exited_at", "column_id", "age_days"]
+    )
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     m001_event_log_and_projections,
     m002_service_level_expectation,
     m003_causal_parents_and_concurrent_edits,
     m004_retrospectives,
     m005_member_tokens,
+    m006_flow_summaries,
 )
 """Every schema change in order; append, never edit or reorder."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema version this squadboard writes; stored in `PRAGMA user_version`."""
 
-PROJECTIONS_CHANGED_IN = 3
+PROJECTIONS_CHANGED_IN = 6
 """The latest schema version that changed what the fold writes: older files refold on upgrade."""
 
 

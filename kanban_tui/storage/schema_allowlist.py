@@ -209,4 +209,28 @@ ALLOWED_OBJECTS: dict[str, tuple[str, tuple[str, ...]]] = {
         "index",
         ('CREATE INDEX "idx_member_tokens_member"\n    ON "member_tokens" ("member")',),
     ),
+    "card_flow": (
+        "table",
+        (
+            'CREATE TABLE "card_flow" (\n   "uid" TEXT PRIMARY KEY,\n   "squad_id" TEXT NOT NULL,\n   "key" TEXT NOT NULL,\n   "created_at" TEXT NOT NULL,\n   "tag_ids" TEXT,\n   "class_of_service" TEXT,\n   "assignees" TEXT,\n   "started_at" TEXT,\n   "finished_at" TEXT,\n   "created_day" INTEGER NOT NULL,\n   "start_day" INTEGER,\n   "finish_day" INTEGER,\n   "active_hours" REAL\n)',
+        ),
+    ),
+    "idx_card_flow_squad_id_finished_at_started_at": (
+        "index",
+        (
+            'CREATE INDEX "idx_card_flow_squad_id_finished_at_started_at"\n    ON "card_flow" ("squad_id", "finished_at", "started_at")',
+        ),
+    ),
+    "flow_exits": (
+        "table",
+        (
+            'CREATE TABLE "flow_exits" (\n   "card_uid" TEXT NOT NULL,\n   "stay" INTEGER NOT NULL,\n   "squad_id" TEXT NOT NULL,\n   "column_id" TEXT NOT NULL,\n   "exited_at" TEXT NOT NULL,\n   "exited_day" INTEGER NOT NULL,\n   "age_days" INTEGER NOT NULL,\n   "age_hours" REAL NOT NULL,\n   PRIMARY KEY ("card_uid", "stay")\n)',
+        ),
+    ),
+    "idx_flow_exits_squad_id_exited_day_exited_at_column_id_age_days": (
+        "index",
+        (
+            'CREATE INDEX "idx_flow_exits_squad_id_exited_day_exited_at_column_id_age_days"\n    ON "flow_exits" ("squad_id", "exited_day", "exited_at", "column_id", "age_days")',
+        ),
+    ),
 }

@@ -620,6 +620,26 @@ class Store:
 
         return self._read(read)
 
+    def summarised_flow_inputs(
+        self, squad: str | None, *, look_back_from: datetime, now: datetime, unit: str
+    ) -> FlowInputs:
+        """A squad's flow inputs from the fold's summaries, for a report without per-card
+        measures or cumulative flow (see `flow_data.summarised_flow_inputs`): it reads the
+        cards of the period, not every stay of every card."""
+
+        from kanban_tui.storage.flow_data import summarised_flow_inputs
+
+        def read(conn: Connection) -> FlowInputs:
+            return summarised_flow_inputs(
+                conn,
+                queries.resolve_squad(conn, squad),
+                look_back_from=look_back_from,
+                now=now,
+                unit=unit,
+            )
+
+        return self._read(read)
+
     def finishes_per_day(self, squad: Squad, since: date, until: date) -> tuple[int, ...]:
         """How many of the squad's cards finished on each of its local days from `since` to
         `until` (reads only the open done stays of those days)."""

@@ -309,3 +309,52 @@ def test_a_report_from_split_inputs_equals_one_from_every_history(
         assert not without_waiting.waiting
         assert report(without_waiting, cumulative=False) == report(whole, cumulative=False)
         store.close()
+
+
+@settings(FOLD_SETTINGS, max_examples=60)
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=8),
+    st.lists(flow_operations, min_size=1, max_size=40),
+    st.lists(st.integers(0, 600), min_size=40, max_size=40),
+    st.integers(0, 8),
+    st.sampled_from(FLOW_ZONES),
+    st.integers(0, 40),
+)
+def test_a_report_from_the_folds_summaries_equals_one_from_every_history(
+    first_columns: list[int],
+    ops: list[Operation],
+    gaps: list[int],
+    since_days_ago: int,
+    zone: str,
+    zone_changed_after: int,
+) -> None:
+    """`stats` reads finished cards as the fold's summaries (kept through moves, blocks, role
+    and zone changes, deletes); its report is the one every card's history gives, in days and
+    in hours."""
+
+    def change_zone(store: Store, keys: list[str]) -> object:
+        return store.edit_squad(None, timezone=zone)
+
+    ops = [*ops[:zone_changed_after], change_zone, *ops[zone_changed_after:]]
+    with tempfile.TemporaryDirectory() as folder:
+        store = _play_flow(Path(folder) / "board.db", first_columns, ops, [*gaps, 0])
+        now = store.now()
+        whole = store.flow_inputs()
+        for unit in ("days", "hours"):
+            conventions = Conventions(zone=zone, unit=unit)
+            today = now.astimezone(conventions.tz).date()
+            since = today - timedelta(days=since_days_ago)
+            summarised = store.summarised_flow_inputs(
+                None, look_back_from=look_back_start(since, now, conventions), now=now, unit=unit
+            )
+            report = partial(
+                FlowInputs.report,
+                since=since,
+                until=today,
+                now=now,
+                conventions=conventions,
+                per_card=False,
+                cumulative=False,
+            )
+            assert report(summarised) == report(whole)
+        store.close()
